@@ -1,0 +1,46 @@
+//! `dossier build`.
+
+use std::process::ExitCode;
+
+use dossier::pipeline::{self, Options};
+
+use super::{counted, print_diagnostics, report_failure};
+use crate::cli::BuildArgs;
+
+/// Build the site and print a one-line summary.
+pub fn run(args: BuildArgs) -> ExitCode {
+    let options = Options {
+        root: args.dossier.root.clone(),
+        drafts: args.dossier.drafts,
+        base_url: args.base_url,
+    };
+    match pipeline::build(&options, args.output.as_deref()) {
+        Ok(report) => {
+            print_diagnostics(&options.root, &report.warnings);
+            let s = &report.stats;
+            let out = report
+                .output_dir
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+            let warnings = if report.warnings.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " with {}",
+                    counted(0, report.warnings.len()).trim_start_matches("0 errors, ")
+                )
+            };
+            println!(
+                "Built {} pages ({} sources, {} summaries, {} events, {} citations) into {out} in {} ms{warnings}",
+                s.pages,
+                s.sources,
+                s.summaries,
+                s.events,
+                s.citations,
+                s.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report_failure(&options.root, "build", failure),
+    }
+}

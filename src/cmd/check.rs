@@ -1,0 +1,40 @@
+//! `dossier check`.
+
+use std::process::ExitCode;
+
+use dossier::pipeline::{self, Options};
+
+use super::{counted, print_diagnostics, report_failure};
+use crate::cli::CheckArgs;
+
+/// Check the dossier and print a one-line verdict.
+pub fn run(args: CheckArgs) -> ExitCode {
+    let options = Options {
+        root: args.dossier.root,
+        drafts: args.dossier.drafts,
+        base_url: None,
+    };
+    match pipeline::check(&options) {
+        Ok(report) => {
+            print_diagnostics(&options.root, &report.warnings);
+            let s = &report.stats;
+            let verdict = if report.warnings.is_empty() {
+                "no problems".to_string()
+            } else {
+                counted(0, report.warnings.len())
+                    .trim_start_matches("0 errors, ")
+                    .to_string()
+            };
+            println!(
+                "Checked {} sources, {} summaries, {} events and {} citations: {verdict} ({} ms)",
+                s.sources,
+                s.summaries,
+                s.events,
+                s.citations,
+                s.elapsed.as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => report_failure(&options.root, "check", failure),
+    }
+}

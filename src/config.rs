@@ -1,0 +1,232 @@
+//! `site.toml`: the dossier's typed configuration. Unknown keys are errors with their line, and
+//! `validate` checks what serde cannot (taxonomy names, the base URL).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::slug::{is_valid_id, slugify};
+
+/// Names a taxonomy may not take: they are already URLs of the site.
+pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
+    "sources",
+    "summaries",
+    "events",
+    "timeline",
+    "search",
+    "print",
+    "static",
+];
+
+/// The whole of `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteConfig {
+    /// The dossier's title, shown on every page.
+    pub title: String,
+    /// One or two sentences: used in `<meta>`, the feed and the home page.
+    #[serde(default)]
+    pub description: String,
+    /// Absolute URL the site is published at; used where absolute URLs are needed. Links
+    /// between pages are relative, so the site also works under any sub-path.
+    #[serde(default)]
+    pub base_url: String,
+    /// Language of the content, for `<html lang>`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// A folder under `themes/`; `briefing` is built in when that folder is absent.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Where `build` writes the site, relative to the dossier root.
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
+    /// Markdown rendering options.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Declared taxonomies; a taxonomy used in content but not declared here is an error.
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+}
+
+/// The `[markdown]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// syntect theme for fenced code blocks.
+    #[serde(default = "default_highlight_theme")]
+    pub highlight_theme: Spanned<String>,
+    /// Pass raw HTML in Markdown through instead of escaping it.
+    #[serde(default)]
+    pub raw_html: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            highlight_theme: default_highlight_theme(),
+            raw_html: false,
+        }
+    }
+}
+
+/// One `[[taxonomies]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// The taxonomy's name, also its URL: `/arguments/`.
+    pub name: Spanned<String>,
+    /// Display title; defaults to the name with a capital letter.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+impl TaxonomyConfig {
+    /// The title shown to readers.
+    pub fn display_title(&self) -> String {
+        match &self.title {
+            Some(title) => title.clone(),
+            None => crate::slug::capitalize(&self.name.get_ref().replace('-', " ")),
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "briefing".into()
+}
+fn default_output_dir() -> PathBuf {
+    "public".into()
+}
+fn default_highlight_theme() -> Spanned<String> {
+    Spanned::new(0..0, "InspiredGitHub".into())
+}
+
+/// The path of `site.toml` inside a dossier root, relative to the root (for diagnostics).
+pub const CONFIG_FILE: &str = "site.toml";
+
+impl SiteConfig {
+    /// Parse and validate `site.toml` text. Every problem found is returned.
+    pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let path = Path::new(CONFIG_FILE);
+        let config: SiteConfig = toml::from_str(text)
+            .map_err(|e| vec![Diagnostic::from_toml(path, text, 0, &e, "site.toml")])?;
+        let problems = config.validate(text);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Checks serde cannot make: taxonomy names, the base URL.
+    fn validate(&self, text: &str) -> Vec<Diagnostic> {
+        let path = Path::new(CONFIG_FILE);
+        let mut problems = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for taxonomy in &self.taxonomies {
+            let name = taxonomy.name.get_ref().as_str();
+            let at = Location::at_offset(path, text, taxonomy.name.span().start);
+            if !is_valid_id(name) {
+                problems.push(
+                    Diagnostic::error(format!("invalid taxonomy name `{name}`"))
+                        .at(at)
+                        .hint(format!(
+                            "names are lowercase letters, digits and `-`, e.g. `{}`",
+                            slugify(name)
+                        )),
+                );
+            } else if RESERVED_TAXONOMY_NAMES.contains(&name) {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "a taxonomy cannot be named `{name}`: that URL belongs to the site"
+                    ))
+                    .at(at)
+                    .hint(format!(
+                        "reserved names: {}",
+                        RESERVED_TAXONOMY_NAMES.join(", ")
+                    )),
+                );
+            } else if seen.contains(&name) {
+                problems
+                    .push(Diagnostic::error(format!("taxonomy `{name}` is declared twice")).at(at));
+            }
+            seen.push(name);
+        }
+        if !self.base_url.is_empty() && !crate::xref::is_http(&self.base_url) {
+            let offset = text.find("base_url").unwrap_or(0);
+            problems.push(
+                Diagnostic::error(format!("base_url `{}` is not an http(s) URL", self.base_url))
+                    .at(Location::at_offset(path, text, offset))
+                    .hint("write the full address the site is published at, e.g. `https://example.org/dossier`"),
+            );
+        }
+        problems
+    }
+
+    /// The declared taxonomy called `name`, if any.
+    pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
+        self.taxonomies.iter().find(|t| t.name.get_ref() == name)
+    }
+
+    /// `base_url` without a trailing slash.
+    pub fn base_url_trimmed(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let config = SiteConfig::parse("title = \"T\"\n").expect("valid");
+        assert_eq!(config.theme, "briefing");
+        assert_eq!(config.output_dir, PathBuf::from("public"));
+        assert_eq!(config.markdown.highlight_theme.get_ref(), "InspiredGitHub");
+        assert!(!config.markdown.raw_html);
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line() {
+        let errors = SiteConfig::parse("title = \"T\"\n\ntheem = \"x\"\n").expect_err("invalid");
+        let loc = errors[0].location.as_ref().expect("located");
+        assert_eq!((loc.line, loc.col), (3, 1));
+        assert!(
+            errors[0].message.contains("unknown key `theem`"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn unknown_key_in_a_table_is_an_error_too() {
+        let errors = SiteConfig::parse("title = \"T\"\n[markdown]\nraw = true\n").expect_err("bad");
+        assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn missing_title_points_at_line_one() {
+        let errors = SiteConfig::parse("\n\ntheme = \"briefing\"\n").expect_err("invalid");
+        assert!(
+            errors[0].message.contains("missing key `title`"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(1));
+    }
+
+    #[test]
+    fn reserved_and_duplicate_taxonomies_are_rejected() {
+        let text = "title = \"T\"\n[[taxonomies]]\nname = \"sources\"\n[[taxonomies]]\nname = \"people\"\n[[taxonomies]]\nname = \"people\"\n";
+        let errors = SiteConfig::parse(text).expect_err("invalid");
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(3));
+        assert_eq!(errors[1].location.as_ref().map(|l| l.line), Some(7));
+    }
+}

@@ -1,0 +1,446 @@
+//! Loading `content/`: walk it, classify every file (anything unexpected is an error, not
+//! skipped), then read and parse the files in parallel. Every problem is collected.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::front_matter::{parse_page_meta, parse_sidecar, split};
+use super::source_text::{decode, split_paragraphs, word_count};
+use super::{Page, PageKind, Source};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::fsutil;
+use crate::slug::{is_valid_id, slugify};
+
+/// What loading `content/` produced. Files that failed to load are absent, but their ids are
+/// listed in `broken` so references to them do not add a second, misleading error.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// `_index.md`, if present and valid.
+    pub index: Option<Page>,
+    /// Sources, sorted by id.
+    pub sources: Vec<Source>,
+    /// Summaries, drafts included, sorted by slug.
+    pub summaries: Vec<Page>,
+    /// Events, drafts included, sorted by slug.
+    pub events: Vec<Page>,
+    /// Ids that exist on disk but failed to load.
+    pub broken: Broken,
+}
+
+/// Ids of files that exist but could not be loaded.
+#[derive(Debug, Default, Clone)]
+pub struct Broken {
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// Summary slugs.
+    pub summaries: Vec<String>,
+    /// Event slugs.
+    pub events: Vec<String>,
+}
+
+/// The folders of `content/` and what each holds.
+const SOURCES_DIR: &str = "sources";
+const SUMMARIES_DIR: &str = "summaries";
+const EVENTS_DIR: &str = "events";
+const INDEX_FILE: &str = "_index.md";
+
+const LAYOUT_HINT: &str = "content/ holds only _index.md, sources/<id>.txt with sources/<id>.toml, summaries/<slug>.md and events/<slug>.md; move other files out of content/";
+
+/// Whether the walk skips a name: hidden files and editor leftovers (PRODUCT.md §5).
+pub fn is_ignored(name: &OsStr) -> bool {
+    let Some(name) = name.to_str() else {
+        return false;
+    };
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".bak")
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+}
+
+/// A source's two files, as found by the walk.
+#[derive(Default)]
+struct SourceFiles {
+    text: Option<PathBuf>,
+    sidecar: Option<PathBuf>,
+}
+
+/// Walk and load `root/content`. Paths in diagnostics are relative to `root`.
+pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let mut index = None;
+    let mut sources: BTreeMap<String, SourceFiles> = BTreeMap::new();
+    let mut pages: Vec<(PageKind, String, PathBuf)> = Vec::new();
+    let mut broken = Broken::default();
+
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        problems.push(
+            Diagnostic::error("the dossier has no `content/` folder")
+                .hint("create content/_index.md and content/sources/ (see `dossier new`)"),
+        );
+        return (Content::default(), problems);
+    }
+
+    let mut walk = walkdir::WalkDir::new(&content_dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let shown = e.path().map(|p| relative(root, p)).unwrap_or_default();
+                problems.push(Diagnostic::error(format!(
+                    "cannot read `{}`: {e}",
+                    shown.display()
+                )));
+                continue;
+            }
+        };
+        if is_ignored(entry.file_name()) {
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        let is_dir = entry.file_type().is_dir();
+        let name = entry.file_name().to_string_lossy();
+        let parent = entry
+            .path()
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match (entry.depth(), is_dir) {
+            (1, true) if [SOURCES_DIR, SUMMARIES_DIR, EVENTS_DIR].contains(&name.as_ref()) => {}
+            (1, false) if name == INDEX_FILE => index = Some(rel),
+            (2, false) if parent == SOURCES_DIR => match split_name(&name) {
+                Some((stem, "txt")) => {
+                    sources.entry(stem.to_string()).or_default().text = Some(rel);
+                }
+                Some((stem, "toml")) => {
+                    sources.entry(stem.to_string()).or_default().sidecar = Some(rel);
+                }
+                _ => problems.push(stray(
+                    &rel,
+                    "sources/ holds only <id>.txt and <id>.toml files",
+                )),
+            },
+            (2, false) if parent == SUMMARIES_DIR || parent == EVENTS_DIR => {
+                let kind = if parent == SUMMARIES_DIR {
+                    PageKind::Summary
+                } else {
+                    PageKind::Event
+                };
+                match split_name(&name) {
+                    Some((stem, "md")) => pages.push((kind, stem.to_string(), rel)),
+                    _ => problems.push(stray(&rel, "summaries and events are `.md` files")),
+                }
+            }
+            (_, true) => {
+                problems.push(stray(&rel, LAYOUT_HINT));
+                walk.skip_current_dir();
+            }
+            _ => problems.push(stray(&rel, LAYOUT_HINT)),
+        }
+    }
+
+    // Pair each .txt with its sidecar; validate ids before doing any reading.
+    let mut source_jobs = Vec::new();
+    for (id, files) in sources {
+        match (files.text, files.sidecar) {
+            (Some(text), Some(sidecar)) => {
+                if let Some(problem) = invalid_id(&id, &text, "source") {
+                    problems.push(problem);
+                    broken.sources.push(id);
+                } else {
+                    source_jobs.push((id, text, sidecar));
+                }
+            }
+            (Some(text), None) => {
+                problems.push(
+                    Diagnostic::error(format!("source `{id}` has no sidecar `{id}.toml`"))
+                        .at(Location::file_start(&text, None))
+                        .hint(format!(
+                            "every source needs metadata: create content/sources/{id}.toml with at least `title` and `kind` (or use `dossier add-source`)"
+                        )),
+                );
+                broken.sources.push(id);
+            }
+            (None, Some(sidecar)) => {
+                problems.push(
+                    Diagnostic::error(format!("sidecar `{id}.toml` has no source text `{id}.txt`"))
+                        .at(Location::file_start(&sidecar, None))
+                        .hint(format!(
+                            "put the document in content/sources/{id}.txt, or remove the sidecar"
+                        )),
+                );
+                broken.sources.push(id);
+            }
+            (None, None) => {}
+        }
+    }
+    let mut page_jobs = Vec::new();
+    for (kind, slug, path) in pages {
+        let what = if kind == PageKind::Summary {
+            "summary"
+        } else {
+            "event"
+        };
+        if let Some(problem) = invalid_id(&slug, &path, what) {
+            problems.push(problem);
+            push_broken(&mut broken, kind, slug);
+        } else {
+            page_jobs.push((kind, slug, path));
+        }
+    }
+
+    // Read and parse in parallel; the order of results follows the (sorted) job lists.
+    let loaded_sources: Vec<_> = source_jobs
+        .par_iter()
+        .map(|(id, text, sidecar)| load_source(root, id, text, sidecar))
+        .collect();
+    let loaded_pages: Vec<_> = page_jobs
+        .par_iter()
+        .map(|(kind, slug, path)| load_page(root, *kind, slug, path))
+        .collect();
+
+    let mut content = Content::default();
+    for ((id, _, _), result) in source_jobs.into_iter().zip(loaded_sources) {
+        match result {
+            Ok(source) => content.sources.push(source),
+            Err(mut errors) => {
+                problems.append(&mut errors);
+                broken.sources.push(id);
+            }
+        }
+    }
+    for ((kind, slug, _), result) in page_jobs.into_iter().zip(loaded_pages) {
+        match result {
+            Ok(page) if kind == PageKind::Summary => content.summaries.push(page),
+            Ok(page) => content.events.push(page),
+            Err(mut errors) => {
+                problems.append(&mut errors);
+                push_broken(&mut broken, kind, slug);
+            }
+        }
+    }
+    match index {
+        Some(path) => match load_page(root, PageKind::Index, "", &path) {
+            Ok(page) => content.index = Some(page),
+            Err(mut errors) => problems.append(&mut errors),
+        },
+        None => problems.push(
+            Diagnostic::error("the dossier has no executive brief `content/_index.md`").hint(
+                "create it with front matter (`title = \"…\"` between `+++` lines) and the brief in Markdown",
+            ),
+        ),
+    }
+    content.broken = broken;
+    (content, problems)
+}
+
+fn push_broken(broken: &mut Broken, kind: PageKind, slug: String) {
+    match kind {
+        PageKind::Summary => broken.summaries.push(slug),
+        PageKind::Event => broken.events.push(slug),
+        PageKind::Index => {}
+    }
+}
+
+/// `name` split at its last dot into stem and extension.
+fn split_name(name: &str) -> Option<(&str, &str)> {
+    name.rsplit_once('.')
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn stray(rel: &Path, hint: &str) -> Diagnostic {
+    Diagnostic::error(format!("unexpected file `{}` in content/", rel.display()))
+        .at(Location::file_start(rel, None))
+        .hint(hint.to_string())
+}
+
+fn invalid_id(id: &str, path: &Path, what: &str) -> Option<Diagnostic> {
+    if is_valid_id(id) {
+        return None;
+    }
+    let suggestion = slugify(id);
+    let hint = if suggestion.is_empty() {
+        "ids are lowercase letters, digits and `-`, starting with a letter or digit".to_string()
+    } else {
+        format!("ids are lowercase letters, digits and `-`: rename the file to use `{suggestion}`")
+    };
+    Some(
+        Diagnostic::error(format!("`{id}` is not a valid {what} id"))
+            .at(Location::file_start(path, None))
+            .hint(hint),
+    )
+}
+
+/// Read a file relative to `root`, turning an I/O failure into a located diagnostic.
+fn read(root: &Path, rel: &Path) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    fsutil::read(&root.join(rel)).map_err(|e| {
+        vec![Diagnostic::error(format!(
+            "cannot read `{}`: {}",
+            rel.display(),
+            e.source
+        ))]
+    })
+}
+
+/// Read a file that must be UTF-8 text; bad bytes are located at the first one.
+fn read_text(root: &Path, rel: &Path) -> Result<String, Vec<Diagnostic>> {
+    let bytes = read(root, rel)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        vec![invalid_utf8(rel, e.as_bytes(), offset)]
+    })
+}
+
+fn invalid_utf8(rel: &Path, bytes: &[u8], offset: usize) -> Diagnostic {
+    // The prefix up to the bad byte is valid, so offsets in the lossy copy match.
+    let lossy = String::from_utf8_lossy(bytes);
+    Diagnostic::error(format!("`{}` is not valid UTF-8", rel.display()))
+        .at(Location::at_offset(rel, &lossy, offset))
+        .hint("save the file as UTF-8; the first byte that is not UTF-8 is marked")
+}
+
+fn load_source(
+    root: &Path,
+    id: &str,
+    text_path: &Path,
+    sidecar_path: &Path,
+) -> Result<Source, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let sidecar_text = read_text(root, sidecar_path);
+    let bytes = read(root, text_path);
+    let sidecar = match &sidecar_text {
+        Ok(text) => parse_sidecar(sidecar_path, text)
+            .map_err(|mut e| problems.append(&mut e))
+            .ok(),
+        Err(e) => {
+            problems.extend(e.iter().cloned());
+            None
+        }
+    };
+    let bytes = match bytes {
+        Ok(bytes) => bytes,
+        Err(mut e) => {
+            problems.append(&mut e);
+            return Err(problems);
+        }
+    };
+    let text = match decode(&bytes) {
+        Ok(text) => Some(text),
+        Err(offset) => {
+            problems.push(invalid_utf8(text_path, &bytes, offset));
+            None
+        }
+    };
+    let (Some(sidecar), Some(text), Ok(sidecar_text)) = (sidecar, text, sidecar_text) else {
+        return Err(problems);
+    };
+    if let (Some(expected), Some(offset)) = (&sidecar.meta.sha256, sidecar.sha256_offset) {
+        let actual = hex(&Sha256::digest(&bytes));
+        if &actual != expected {
+            problems.push(
+                Diagnostic::error(format!(
+                    "`{}` does not match the sha256 in its sidecar",
+                    text_path.display()
+                ))
+                .at(Location::at_offset(sidecar_path, &sidecar_text, offset))
+                .hint(format!(
+                    "the file's sha256 is {actual}; sources are evidence and are never edited, so restore the collected file (or correct the sidecar if it was recorded wrongly)"
+                )),
+            );
+        }
+    }
+    let paragraphs = split_paragraphs(text, sidecar.meta.paragraphs);
+    if paragraphs.is_empty() {
+        problems.push(
+            Diagnostic::error(format!(
+                "source `{id}` has no paragraphs: its text is empty"
+            ))
+            .at(Location::file_start(text_path, None))
+            .hint("a source must hold the document's text; remove it if it was added by mistake"),
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Source {
+        id: id.to_string(),
+        text_path: text_path.to_path_buf(),
+        sidecar_path: sidecar_path.to_path_buf(),
+        sidecar_text,
+        word_count: word_count(text),
+        meta: sidecar.meta,
+        paragraphs,
+    })
+}
+
+fn load_page(
+    root: &Path,
+    kind: PageKind,
+    slug: &str,
+    path: &Path,
+) -> Result<Page, Vec<Diagnostic>> {
+    let text = read_text(root, path)?;
+    let parts = split(path, &text).map_err(|e| vec![e])?;
+    let meta = parse_page_meta(kind, path, &text, parts.toml)?;
+    Ok(Page {
+        kind,
+        slug: slug.to_string(),
+        path: path.to_path_buf(),
+        body: parts.body,
+        meta,
+        text,
+    })
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_and_hidden_files_are_ignored() {
+        for name in [
+            ".DS_Store",
+            "notes.md~",
+            ".x.swp",
+            "a.swp",
+            "a.bak",
+            "#a.md#",
+        ] {
+            assert!(is_ignored(OsStr::new(name)), "{name}");
+        }
+        for name in ["a.md", "#", "a#b"] {
+            assert!(!is_ignored(OsStr::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn hex_is_lowercase() {
+        assert_eq!(hex(&[0, 171, 255]), "00abff");
+    }
+}

@@ -1,0 +1,210 @@
+//! A source's verbatim text, split into numbered paragraphs by the rules of PRODUCT.md §5:
+//! a BOM and the `\r` of CRLF are not text, blank lines never count, bullet and `> ` lines
+//! are paragraphs like any other.
+
+use super::{Paragraph, ParagraphKind, ParagraphMode};
+
+/// Bullet characters that make a line a list item when followed by white space.
+const BULLETS: [char; 3] = ['•', '-', '*'];
+
+/// Decode a source file: `Err` holds the byte offset of the first byte that is not UTF-8.
+/// A leading byte-order mark is dropped.
+pub fn decode(bytes: &[u8]) -> Result<&str, usize> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.valid_up_to())?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Split decoded text into paragraphs, numbered by position (`result[0]` is ¶1).
+pub fn split_paragraphs(text: &str, mode: ParagraphMode) -> Vec<Paragraph> {
+    let lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+    match mode {
+        ParagraphMode::Lines => lines
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(i, line)| {
+                let (kind, text) = classify(line);
+                Paragraph {
+                    text: text.to_string(),
+                    kind,
+                    line: line_number(i),
+                }
+            })
+            .collect(),
+        ParagraphMode::Blocks => split_blocks(lines),
+    }
+}
+
+/// Blocks mode: blank lines separate paragraphs and a block's lines are joined with a space.
+/// A block of `> ` lines is one quotation; in a block that opens with a bullet, every bullet
+/// line starts a new list item and other lines continue the item before them.
+fn split_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<Paragraph> {
+    let mut paragraphs = Vec::new();
+    let mut block: Vec<(usize, &str)> = Vec::new();
+    let mut flush = |block: &mut Vec<(usize, &str)>| {
+        if block.is_empty() {
+            return;
+        }
+        let first_line = line_number(block[0].0);
+        let all_quoted = block
+            .iter()
+            .all(|(_, l)| classify(l).0 == ParagraphKind::Quote);
+        if all_quoted {
+            let text = join(block.iter().map(|(_, l)| classify(l).1));
+            paragraphs.push(Paragraph {
+                text,
+                kind: ParagraphKind::Quote,
+                line: first_line,
+            });
+        } else if classify(block[0].1).0 == ParagraphKind::ListItem {
+            let mut item: Option<(u32, Vec<&str>)> = None;
+            for &(i, line) in block.iter() {
+                match classify(line) {
+                    (ParagraphKind::ListItem, text) => {
+                        if let Some((line, parts)) = item.take() {
+                            paragraphs.push(list_item(line, parts));
+                        }
+                        item = Some((line_number(i), vec![text]));
+                    }
+                    _ => {
+                        if let Some((_, parts)) = item.as_mut() {
+                            parts.push(line.trim());
+                        }
+                    }
+                }
+            }
+            if let Some((line, parts)) = item {
+                paragraphs.push(list_item(line, parts));
+            }
+        } else {
+            let text = join(block.iter().map(|(_, l)| l.trim()));
+            paragraphs.push(Paragraph {
+                text,
+                kind: ParagraphKind::Text,
+                line: first_line,
+            });
+        }
+        block.clear();
+    };
+    for (i, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            flush(&mut block);
+        } else {
+            block.push((i, line));
+        }
+    }
+    flush(&mut block);
+    paragraphs
+}
+
+fn list_item(line: u32, parts: Vec<&str>) -> Paragraph {
+    Paragraph {
+        text: join(parts.into_iter()),
+        kind: ParagraphKind::ListItem,
+        line,
+    }
+}
+
+fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
+    parts
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn line_number(index: usize) -> u32 {
+    u32::try_from(index + 1).unwrap_or(u32::MAX)
+}
+
+/// What a single line is, and its text without the marker.
+fn classify(line: &str) -> (ParagraphKind, &str) {
+    let trimmed = line.trim();
+    if let Some(rest) = trimmed.strip_prefix('>')
+        && rest.starts_with([' ', '\t'])
+    {
+        return (ParagraphKind::Quote, rest.trim());
+    }
+    let mut chars = trimmed.chars();
+    if let Some(first) = chars.next()
+        && BULLETS.contains(&first)
+        && chars.as_str().starts_with([' ', '\t'])
+    {
+        return (ParagraphKind::ListItem, chars.as_str().trim());
+    }
+    (ParagraphKind::Text, trimmed)
+}
+
+/// Words in a text: runs of non-white-space.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(ps: &[Paragraph]) -> Vec<(&str, ParagraphKind, u32)> {
+        ps.iter()
+            .map(|p| (p.text.as_str(), p.kind, p.line))
+            .collect()
+    }
+
+    #[test]
+    fn lines_mode_numbers_every_non_blank_line() {
+        let ps = split_paragraphs(
+            "One\r\n\r\n  \nTwo\n• bullet\n> quoted\n",
+            ParagraphMode::Lines,
+        );
+        assert_eq!(
+            texts(&ps),
+            vec![
+                ("One", ParagraphKind::Text, 1),
+                ("Two", ParagraphKind::Text, 4),
+                ("bullet", ParagraphKind::ListItem, 5),
+                ("quoted", ParagraphKind::Quote, 6),
+            ]
+        );
+    }
+
+    #[test]
+    fn indented_bullets_and_all_three_markers_are_list_items() {
+        let ps = split_paragraphs("  • a\n- b\n* c\n--\n-x\n", ParagraphMode::Lines);
+        let kinds: Vec<_> = ps.iter().map(|p| p.kind).collect();
+        use ParagraphKind::*;
+        assert_eq!(kinds, vec![ListItem, ListItem, ListItem, Text, Text]);
+        assert_eq!(ps[0].text, "a");
+    }
+
+    #[test]
+    fn blocks_mode_joins_hard_wrapped_lines() {
+        let text =
+            "First line\nwraps here.\n\n> quoted\n> more\n\n- item one\n  continues\n- item two\n";
+        let ps = split_paragraphs(text, ParagraphMode::Blocks);
+        assert_eq!(
+            texts(&ps),
+            vec![
+                ("First line wraps here.", ParagraphKind::Text, 1),
+                ("quoted more", ParagraphKind::Quote, 4),
+                ("item one continues", ParagraphKind::ListItem, 7),
+                ("item two", ParagraphKind::ListItem, 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_block_with_some_quoted_lines_is_plain_text() {
+        let ps = split_paragraphs("> a\nb\n", ParagraphMode::Blocks);
+        assert_eq!(texts(&ps), vec![("> a b", ParagraphKind::Text, 1)]);
+    }
+
+    #[test]
+    fn decode_drops_bom_and_reports_first_bad_byte() {
+        assert_eq!(decode(b"\xef\xbb\xbfHi"), Ok("Hi"));
+        assert_eq!(decode(b"ok\n\xff"), Err(3));
+    }
+
+    #[test]
+    fn whitespace_only_text_has_no_paragraphs() {
+        assert!(split_paragraphs(" \n\t\n", ParagraphMode::Lines).is_empty());
+        assert!(split_paragraphs("", ParagraphMode::Blocks).is_empty());
+    }
+}

@@ -1,0 +1,312 @@
+//! Diagnostics: every problem a run finds, collected with its file, line and column and
+//! rendered once at the end, rustc-style, so one run shows the author everything to fix.
+
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is: errors stop the build, warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The dossier cannot be published as it is.
+    Error,
+    /// Worth a look, but the build goes on.
+    Warning,
+}
+
+/// Where a diagnostic points: a file relative to the dossier root, a 1-based line and a
+/// 1-based column counted in characters, and the text of that line for the caret display.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// Path relative to the dossier root, e.g. `content/summaries/recruiting.md`.
+    pub path: PathBuf,
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+    /// The offending line, without its line ending; empty when the file has no text to show.
+    pub line_text: String,
+}
+
+impl Location {
+    /// The location of byte `offset` in `text`, the full contents of the file at `path`.
+    /// An offset past the end or inside a character is clamped to the nearest valid position.
+    pub fn at_offset(path: &Path, text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let line = text[..line_start].bytes().filter(|&b| b == b'\n').count() + 1;
+        let col = text[line_start..offset].chars().count() + 1;
+        let line_text = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
+        Location {
+            path: path.to_path_buf(),
+            line,
+            col,
+            line_text,
+        }
+    }
+
+    /// The start of a file: for problems with the file as a whole (a stray file, a bad id).
+    /// `text` is the file's contents when it is readable text, so its first line can be shown.
+    pub fn file_start(path: &Path, text: Option<&str>) -> Location {
+        match text {
+            Some(text) => Location::at_offset(path, text, 0),
+            None => Location {
+                path: path.to_path_buf(),
+                line: 1,
+                col: 1,
+                line_text: String::new(),
+            },
+        }
+    }
+
+    /// The start of 1-based `line` of `text`.
+    pub fn at_line(path: &Path, text: &str, line: usize) -> Location {
+        let offset = if line <= 1 {
+            0
+        } else {
+            text.match_indices('\n')
+                .nth(line - 2)
+                .map_or(text.len(), |(i, _)| i + 1)
+        };
+        Location::at_offset(path, text, offset)
+    }
+}
+
+/// One problem found in the dossier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in the author's terms.
+    pub message: String,
+    /// Where, when the problem has a place in a file.
+    pub location: Option<Location>,
+    /// How to fix it, when we can tell.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message and no location yet.
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
+    }
+
+    /// A warning with a message and no location yet.
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
+    }
+
+    /// Attach a location.
+    pub fn at(mut self, location: Location) -> Diagnostic {
+        self.location = Some(location);
+        self
+    }
+
+    /// Attach a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Attach a hint when there is one.
+    pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
+        self.hint = hint;
+        self
+    }
+
+    /// An error from the TOML parser, located in the file. `base` is the byte offset of the
+    /// TOML inside `text` (non-zero for front matter); `what` names the document for messages.
+    /// serde's wording ("field") becomes the author's ("key"), with a suggestion for typos.
+    pub fn from_toml(
+        path: &Path,
+        text: &str,
+        base: usize,
+        error: &toml::de::Error,
+        what: &str,
+    ) -> Diagnostic {
+        let raw = error.message().trim();
+        let span = error.span().unwrap_or(0..0);
+        let mut hint = None;
+        let message = if let Some(rest) = raw.strip_prefix("unknown field `") {
+            let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+            let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+            hint = nearest(key, allowed.iter().copied())
+                .map(|k| format!("did you mean `{k}`?"))
+                .or_else(|| {
+                    (!allowed.is_empty()).then(|| format!("allowed keys: {}", allowed.join(", ")))
+                });
+            format!("unknown key `{key}` in {what}")
+        } else if let Some(rest) = raw.strip_prefix("missing field `") {
+            let key = rest.trim_end_matches('`');
+            format!("missing key `{key}` in {what}")
+        } else if raw.contains("expected a TOML datetime") {
+            hint = Some("write dates unquoted, as TOML dates: `date = 2024-04-18`".into());
+            format!("{raw} in {what}")
+        } else {
+            format!("{raw} in {what}")
+        };
+        // A missing key has no place of its own: point at line 1 of the file.
+        let offset = if raw.starts_with("missing field") {
+            0
+        } else {
+            base + span.start
+        };
+        Diagnostic::error(message)
+            .at(Location::at_offset(path, text, offset))
+            .maybe_hint(hint)
+    }
+
+    /// Whether this diagnostic stops the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Render rustc-style. Paths are shown joined to `root` as the user gave it, so they can be
+    /// opened from the directory the command was run in.
+    pub fn render(&self, root: &Path) -> String {
+        let mut out = String::new();
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, "{label}: {}", self.message);
+        if let Some(loc) = &self.location {
+            let path = display_path(root, &loc.path);
+            let gutter = loc.line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let _ = writeln!(out, "{pad}--> {path}:{}:{}", loc.line, loc.col);
+            if !loc.line_text.is_empty() {
+                // Tabs stay tabs under the caret so it lines up in any terminal.
+                let lead: String = loc
+                    .line_text
+                    .chars()
+                    .take(loc.col.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{pad} |");
+                let _ = writeln!(out, "{} | {}", loc.line, loc.line_text);
+                let _ = writeln!(out, "{pad} | {lead}^");
+            }
+            if let Some(hint) = &self.hint {
+                let _ = writeln!(out, "{pad} = help: {hint}");
+            }
+        } else if let Some(hint) = &self.hint {
+            let _ = writeln!(out, "  = help: {hint}");
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Path::new(".")))
+    }
+}
+
+/// `root/path` with a leading `./` dropped, as the user would type it.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let joined = if root == Path::new(".") || root.as_os_str().is_empty() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    };
+    let shown = joined.display().to_string();
+    shown
+        .strip_prefix("./")
+        .map(str::to_string)
+        .unwrap_or(shown)
+}
+
+/// Put diagnostics in reading order: by file, line and column, errors before warnings at the
+/// same place. Runs are parallel, so this is what makes the report deterministic.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.location
+                .as_ref()
+                .map(|l| (l.path.clone(), l.line, l.col))
+                .unwrap_or_default()
+        };
+        key(a)
+            .cmp(&key(b))
+            .then(a.severity.cmp(&b.severity))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// The closest of `candidates` to `wanted`, if one is close enough to be a likely typo.
+pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(wanted, c), c))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_one_based_lines_and_character_columns() {
+        let text = "first\nsecond “quoted” [link]\nthird";
+        let offset = text.find("[link]").unwrap_or_default();
+        let loc = Location::at_offset(Path::new("a.md"), text, offset);
+        assert_eq!((loc.line, loc.col), (2, 17));
+        assert_eq!(loc.line_text, "second “quoted” [link]");
+    }
+
+    #[test]
+    fn crlf_line_endings_are_not_shown() {
+        let loc = Location::at_offset(Path::new("a.md"), "one\r\ntwo\r\n", 5);
+        assert_eq!((loc.line, loc.col, loc.line_text.as_str()), (2, 1, "two"));
+    }
+
+    #[test]
+    fn at_line_finds_the_start_of_that_line() {
+        let loc = Location::at_line(Path::new("a"), "a\nb\nc", 3);
+        assert_eq!((loc.line, loc.col, loc.line_text.as_str()), (3, 1, "c"));
+    }
+
+    #[test]
+    fn render_shows_path_line_and_caret() {
+        let text = "see [x](src:nope) here";
+        let d = Diagnostic::error("no source with id `nope`")
+            .at(Location::at_offset(Path::new("content/a.md"), text, 4))
+            .hint("did you mean `note`?");
+        let shown = d.render(Path::new("."));
+        assert!(
+            shown.starts_with("error: no source with id `nope`\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("--> content/a.md:1:5\n"), "{shown}");
+        assert!(
+            shown.contains("1 | see [x](src:nope) here\n  |     ^\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("= help: did you mean `note`?"), "{shown}");
+    }
+
+    #[test]
+    fn nearest_suggests_only_plausible_typos() {
+        let ids = ["q3-2023-call", "odsc-article", "hn-thread"];
+        assert_eq!(nearest("q3-2023-cal", ids), Some("q3-2023-call"));
+        assert_eq!(nearest("zzzzzz", ids), None);
+    }
+}

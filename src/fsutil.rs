@@ -1,0 +1,65 @@
+//! Filesystem helpers that always name the path in their errors, so no message ever says only
+//! "No such file or directory".
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// An I/O failure, with the path it happened on.
+#[derive(Debug, thiserror::Error)]
+#[error("{action} `{}`: {source}", path.display())]
+pub struct IoError {
+    /// What we were doing: "cannot read", "cannot write", …
+    pub action: &'static str,
+    /// The path involved.
+    pub path: PathBuf,
+    /// The underlying error.
+    #[source]
+    pub source: io::Error,
+}
+
+impl IoError {
+    /// Wrap `source` with what we were doing and where.
+    pub fn new(action: &'static str, path: &Path, source: io::Error) -> IoError {
+        IoError {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Read a whole file.
+pub fn read(path: &Path) -> Result<Vec<u8>, IoError> {
+    std::fs::read(path).map_err(|e| IoError::new("cannot read", path, e))
+}
+
+/// Read a whole file as UTF-8 text (for configuration and templates, where bad bytes are an
+/// I/O-level problem rather than content to locate).
+pub fn read_to_string(path: &Path) -> Result<String, IoError> {
+    std::fs::read_to_string(path).map_err(|e| IoError::new("cannot read", path, e))
+}
+
+/// Write a whole file, creating it or truncating it.
+pub fn write(path: &Path, contents: &[u8]) -> Result<(), IoError> {
+    std::fs::write(path, contents).map_err(|e| IoError::new("cannot write", path, e))
+}
+
+/// Create a directory and its parents.
+pub fn create_dir_all(path: &Path) -> Result<(), IoError> {
+    std::fs::create_dir_all(path).map_err(|e| IoError::new("cannot create directory", path, e))
+}
+
+/// Remove a directory tree; a tree that is already gone is fine.
+pub fn remove_dir_all(path: &Path) -> Result<(), IoError> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            Err(IoError::new("cannot remove directory", path, e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Rename `from` to `to`.
+pub fn rename(from: &Path, to: &Path) -> Result<(), IoError> {
+    std::fs::rename(from, to).map_err(|e| IoError::new("cannot rename", from, e))
+}

@@ -1,0 +1,332 @@
+//! The pipeline: load (config + content) → resolve (references, quotations, backlinks,
+//! timeline, taxonomies) → render (Markdown, templates) → write (atomic output).
+//! `check` runs every stage but the write; `build` runs them all.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::content::load::load_content;
+use crate::content::{Dossier, Drafts};
+use crate::diagnostics::{self, Diagnostic, Location};
+use crate::fsutil::{self, IoError};
+use crate::highlight;
+use crate::output::{OutputFile, write_site};
+use crate::render::render_site;
+use crate::site::{Site, resolve_site};
+use crate::templates::{Theme, load_theme};
+
+/// What `build` and `check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The dossier folder.
+    pub root: PathBuf,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Override site.toml's `base_url`.
+    pub base_url: Option<String>,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The command was pointed at something that is not a dossier, or given bad arguments.
+    #[error("{0}")]
+    Usage(String),
+    /// The dossier has errors; the list holds every diagnostic, warnings included, in order.
+    #[error("the dossier has errors")]
+    Content(Vec<Diagnostic>),
+    /// Writing the output failed.
+    #[error(transparent)]
+    Io(#[from] IoError),
+}
+
+/// What a successful run reports.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Warnings, in order.
+    pub warnings: Vec<Diagnostic>,
+    /// Counts for the summary line.
+    pub stats: Stats,
+    /// Where the site was written (build only).
+    pub output_dir: Option<PathBuf>,
+}
+
+/// Counts of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    /// Files written (pages and static files).
+    pub files: usize,
+    /// HTML pages.
+    pub pages: usize,
+    /// Sources.
+    pub sources: usize,
+    /// Summaries.
+    pub summaries: usize,
+    /// Events.
+    pub events: usize,
+    /// Citations.
+    pub citations: usize,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+/// A dossier loaded and resolved, with its theme: everything before rendering.
+pub struct Resolved {
+    /// The resolved site.
+    pub site: Site,
+    /// The theme, compiled.
+    pub theme: Theme,
+    /// Warnings so far.
+    pub warnings: Vec<Diagnostic>,
+    /// The base URL in effect.
+    pub base_url: String,
+}
+
+/// Load and resolve the dossier at `options.root`, and compile its theme. Every error of every
+/// stage is collected before giving up.
+pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
+    let root = &options.root;
+    if !root.is_dir() {
+        return Err(Failure::Usage(format!(
+            "`{}` is not a folder",
+            root.display()
+        )));
+    }
+    let config_path = root.join(CONFIG_FILE);
+    if !config_path.is_file() {
+        return Err(Failure::Usage(format!(
+            "`{}` is not a dossier: it has no {CONFIG_FILE} (create one with `dossier new DIR`, or point --root at a dossier)",
+            root.display()
+        )));
+    }
+    let config_text =
+        fsutil::read_to_string(&config_path).map_err(|e| Failure::Usage(e.to_string()))?;
+
+    let mut problems = Vec::new();
+    let config = match SiteConfig::parse(&config_text) {
+        Ok(config) => Some(config),
+        Err(mut e) => {
+            problems.append(&mut e);
+            None
+        }
+    };
+    if let Some(config) = &config {
+        let theme = config.markdown.highlight_theme.get_ref();
+        if highlight::stylesheet(theme).is_none() {
+            problems.push(
+                Diagnostic::error(format!("unknown highlight_theme `{theme}`"))
+                    .at(Location::at_offset(
+                        Path::new(CONFIG_FILE),
+                        &config_text,
+                        config.markdown.highlight_theme.span().start,
+                    ))
+                    .hint(format!(
+                        "available: {}",
+                        highlight::theme_names().join(", ")
+                    )),
+            );
+        }
+    }
+    let (content, mut content_problems) = load_content(root);
+    problems.append(&mut content_problems);
+
+    let theme = config.as_ref().map(|c| load_theme(root, &c.theme));
+    let mut resolved = None;
+    if let (Some(config), Some(index)) = (config, content.index) {
+        let (summaries, draft_summaries) = split_drafts(content.summaries, options.drafts);
+        let (events, draft_events) = split_drafts(content.events, options.drafts);
+        let dossier = Dossier {
+            config,
+            index,
+            sources: content.sources,
+            summaries,
+            events,
+            drafts: Drafts {
+                summaries: draft_summaries,
+                events: draft_events,
+            },
+            broken: content.broken,
+        };
+        let (site, mut site_problems) = resolve_site(dossier);
+        problems.append(&mut site_problems);
+        resolved = Some(site);
+    }
+    let theme = match theme {
+        Some(Ok(theme)) => Some(theme),
+        Some(Err(mut e)) => {
+            problems.append(&mut e);
+            None
+        }
+        None => None,
+    };
+    diagnostics::sort(&mut problems);
+    match (resolved, theme) {
+        (Some(site), Some(theme)) if !problems.iter().any(Diagnostic::is_error) => {
+            let base_url = options
+                .base_url
+                .clone()
+                .unwrap_or_else(|| site.dossier.config.base_url.clone())
+                .trim_end_matches('/')
+                .to_string();
+            Ok(Resolved {
+                site,
+                theme,
+                warnings: problems,
+                base_url,
+            })
+        }
+        _ => Err(Failure::Content(problems)),
+    }
+}
+
+/// Published pages and the slugs of the drafts left out (none are left out with `drafts`).
+fn split_drafts(
+    pages: Vec<crate::content::Page>,
+    drafts: bool,
+) -> (Vec<crate::content::Page>, Vec<String>) {
+    if drafts {
+        return (pages, Vec::new());
+    }
+    let (drafted, published): (Vec<_>, Vec<_>) = pages.into_iter().partition(|p| p.meta.draft);
+    (published, drafted.into_iter().map(|p| p.slug).collect())
+}
+
+/// Render a resolved dossier to files in memory.
+pub fn render(resolved: &Resolved) -> Result<Vec<OutputFile>, Failure> {
+    render_site(&resolved.site, &resolved.theme, &resolved.base_url).map_err(|mut problems| {
+        problems.extend(resolved.warnings.iter().cloned());
+        diagnostics::sort(&mut problems);
+        Failure::Content(problems)
+    })
+}
+
+/// `dossier check`: every verification `build` makes — templates rendered included — with
+/// nothing written.
+pub fn check(options: &Options) -> Result<Report, Failure> {
+    let started = Instant::now();
+    let resolved = resolve(options)?;
+    let files = render(&resolved)?;
+    Ok(report(&resolved, &files, started, None))
+}
+
+/// `dossier build`: check, then write the site to `output` (default: site.toml's
+/// `output_dir` under the root), replacing the previous output atomically.
+pub fn build(options: &Options, output: Option<&Path>) -> Result<Report, Failure> {
+    let started = Instant::now();
+    let resolved = resolve(options)?;
+    let out_dir = match output {
+        Some(dir) => dir.to_path_buf(),
+        None => options.root.join(&resolved.site.dossier.config.output_dir),
+    };
+    guard_output_dir(&options.root, &out_dir)?;
+    let files = render(&resolved)?;
+    write_site(&out_dir, &files)?;
+    Ok(report(&resolved, &files, started, Some(out_dir)))
+}
+
+fn report(
+    resolved: &Resolved,
+    files: &[OutputFile],
+    started: Instant,
+    output_dir: Option<PathBuf>,
+) -> Report {
+    let d = &resolved.site.dossier;
+    Report {
+        warnings: resolved.warnings.clone(),
+        stats: Stats {
+            files: files.len(),
+            pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+            sources: d.sources.len(),
+            summaries: d.summaries.len(),
+            events: d.events.len(),
+            citations: resolved.site.graph.citations.len(),
+            elapsed: started.elapsed(),
+        },
+        output_dir,
+    }
+}
+
+/// Refuse an output folder whose replacement would destroy the dossier: the root itself, a
+/// folder containing it, or one inside its content, templates, static files or themes.
+fn guard_output_dir(root: &Path, out_dir: &Path) -> Result<(), Failure> {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalize(&p)
+    };
+    let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| absolute(root));
+    // The output may not exist yet: canonicalize its closest existing ancestor.
+    let out_abs = {
+        let abs = absolute(out_dir);
+        let mut existing = abs.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut resolved =
+            std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+        resolved.extend(rest.iter().rev());
+        resolved
+    };
+    let protected = ["content", "templates", "static", "themes"];
+    if root_abs.starts_with(&out_abs)
+        || protected
+            .iter()
+            .any(|p| out_abs.starts_with(root_abs.join(p)))
+    {
+        return Err(Failure::Usage(format!(
+            "refusing to write the site to `{}`: building replaces that folder, and it holds the dossier itself",
+            out_dir.display()
+        )));
+    }
+    if out_abs.is_file() {
+        return Err(Failure::Usage(format!(
+            "`{}` is a file, not a folder",
+            out_dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `a/./b/../c` → `a/c`, without touching the filesystem.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_may_not_swallow_the_dossier() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("content"))?;
+        assert!(guard_output_dir(root, root).is_err());
+        assert!(guard_output_dir(root, &root.join("..")).is_err());
+        assert!(guard_output_dir(root, &root.join("content/x")).is_err());
+        assert!(guard_output_dir(root, &root.join("public")).is_ok());
+        assert!(guard_output_dir(root, &tmp.path().join("../elsewhere-out")).is_ok());
+        Ok(())
+    }
+}

@@ -1,0 +1,342 @@
+//! Quotations: checking that quoted words occur verbatim in a source paragraph, by the folding
+//! rules of PRODUCT.md §5 (white space runs, quote and apostrophe variants, nothing else), with
+//! ellipses standing for omitted words; and finding the closest passage when they do not.
+
+use std::ops::Range;
+
+/// Opening and closing quotation marks that make a link text a quotation.
+const OPENING: [char; 4] = ['"', '“', '„', '«'];
+const CLOSING: [char; 4] = ['"', '”', '“', '»'];
+
+/// Ellipsis forms inside a quotation, longest first so `[...]` is not read as `...`.
+const ELLIPSES: [&str; 4] = ["[…]", "[...]", "…", "..."];
+
+/// The words of a link text between its outer quotation marks, if it is a quotation.
+pub fn quoted_words(link_text: &str) -> Option<&str> {
+    let text = link_text.trim();
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    let last = chars.next_back()?;
+    if OPENING.contains(&first) && CLOSING.contains(&last) {
+        Some(&text[first.len_utf8()..text.len() - last.len_utf8()])
+    } else {
+        None
+    }
+}
+
+/// A quotation ready to be searched: its folded pieces, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quotation {
+    pieces: Vec<String>,
+}
+
+impl Quotation {
+    /// Fold the quoted words and split them at ellipses. `None` when nothing is left to match.
+    pub fn new(words: &str) -> Option<Quotation> {
+        let folded = fold(words);
+        let mut pieces = Vec::new();
+        let mut rest = folded.as_str();
+        loop {
+            let next = ELLIPSES
+                .iter()
+                .filter_map(|e| rest.find(e).map(|i| (i, e.len())))
+                .min();
+            let (piece, after) = match next {
+                Some((i, len)) => (&rest[..i], Some(&rest[i + len..])),
+                None => (rest, None),
+            };
+            let piece = piece.trim();
+            if !piece.is_empty() {
+                pieces.push(piece.to_string());
+            }
+            match after {
+                Some(after) => rest = after,
+                None => break,
+            }
+        }
+        (!pieces.is_empty()).then_some(Quotation { pieces })
+    }
+
+    /// Where the pieces occur, in order, in `paragraph`: byte ranges of the original text
+    /// (first occurrence of each piece after the previous one), or `None`.
+    pub fn find_in(&self, paragraph: &str) -> Option<Vec<Range<usize>>> {
+        let folded = Folded::new(paragraph);
+        let mut from = 0;
+        let mut ranges = Vec::with_capacity(self.pieces.len());
+        for piece in &self.pieces {
+            let at = from + folded.text[from..].find(piece.as_str())?;
+            from = at + piece.len();
+            ranges.push(folded.original(at)..folded.original(from));
+        }
+        Some(ranges)
+    }
+
+    /// Whether the pieces occur in order in `paragraph` (cheaper than `find_in`).
+    pub fn occurs_in(&self, paragraph: &str) -> bool {
+        let folded = fold(paragraph);
+        let mut from = 0;
+        for piece in &self.pieces {
+            match folded[from..].find(piece.as_str()) {
+                Some(i) => from += i + piece.len(),
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// For a quotation found nowhere: the paragraph (index into `paragraphs`) that shares
+    /// the longest run with it, and an excerpt of that paragraph around the shared words.
+    pub fn closest_passage<'p>(
+        &self,
+        paragraphs: impl IntoIterator<Item = &'p str>,
+    ) -> Option<Closest> {
+        let first = self.pieces.first()?;
+        let mut best: Option<(usize, usize, usize, String)> = None; // (score, index, at, folded)
+        for (index, paragraph) in paragraphs.into_iter().enumerate() {
+            let folded = fold(paragraph);
+            let (score, at) = longest_shared_run(first, &folded);
+            if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, index, at, folded));
+            }
+        }
+        let (score, index, at, folded) = best?;
+        // A shared run of a word or two is chance, not a near miss.
+        if score < 12.min(first.len()) {
+            return None;
+        }
+        let lower = fold_case(&folded);
+        let case_position = lower.find(&fold_case(first));
+        let at = floor_char(&folded, case_position.unwrap_or(at).min(folded.len()));
+        // Start the excerpt at the beginning of a word.
+        let start = folded[..at].rfind(' ').map_or(0, |i| i + 1);
+        let want = first.chars().count() + 10;
+        let excerpt: String = folded[start..].chars().take(want).collect();
+        let ellipsis = if folded[start..].chars().count() > want {
+            "…"
+        } else {
+            ""
+        };
+        let lead = if start > 0 { "…" } else { "" };
+        Some(Closest {
+            index,
+            excerpt: format!("{lead}{}{ellipsis}", excerpt.trim()),
+            case_only: case_position.is_some(),
+        })
+    }
+}
+
+/// The nearest passage to a quotation that is not in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closest {
+    /// Index of the paragraph (0-based).
+    pub index: usize,
+    /// Words of that paragraph around the best match, folded.
+    pub excerpt: String,
+    /// The quotation is there, but with different capitals.
+    pub case_only: bool,
+}
+
+/// The length and position in `haystack` of the longest prefix of `needle` found in it, or of
+/// the longest suffix if that is longer (a misquote may differ at its start or at its end).
+fn longest_shared_run(needle: &str, haystack: &str) -> (usize, usize) {
+    let bounds: Vec<usize> = needle
+        .char_indices()
+        .map(|(i, _)| i)
+        .skip(1)
+        .chain([needle.len()])
+        .collect();
+    // `contains` is monotonic in the length of a prefix (or suffix): binary search it.
+    let prefix = partition(&bounds, |&end| haystack.contains(&needle[..end]));
+    let starts: Vec<usize> = needle.char_indices().map(|(i, _)| i).rev().collect();
+    let suffix = partition(&starts, |&start| haystack.contains(&needle[start..]));
+    let prefix_len = prefix.map_or(0, |end| end);
+    let suffix_len = suffix.map_or(0, |start| needle.len() - start);
+    if prefix_len >= suffix_len {
+        let at = prefix
+            .and_then(|end| haystack.find(&needle[..end]))
+            .unwrap_or(0);
+        (prefix_len, at)
+    } else {
+        let at = suffix
+            .and_then(|start| haystack.find(&needle[start..]))
+            .unwrap_or(0);
+        (suffix_len, at)
+    }
+}
+
+/// The last element of `items` for which `holds` is true, given that it holds for a prefix of
+/// `items` and not after.
+fn partition<T: Copy>(items: &[T], holds: impl Fn(&T) -> bool) -> Option<T> {
+    let n = items.partition_point(|item| holds(item));
+    n.checked_sub(1).map(|i| items[i])
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn fold_case(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// The folding of PRODUCT.md §5: white space runs become one space; single quote variants
+/// become `'`; double quote variants become `"`. Nothing else changes.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+            continue;
+        }
+        in_space = false;
+        out.push(fold_char(c));
+    }
+    out
+}
+
+fn fold_char(c: char) -> char {
+    match c {
+        '‘' | '’' | '‚' | '‛' | '′' => '\'',
+        '“' | '”' | '„' | '‟' | '″' | '«' | '»' => '"',
+        other => other,
+    }
+}
+
+/// Folded text that remembers, for each of its bytes, where it came from in the original.
+struct Folded {
+    text: String,
+    /// `origin[i]` is the original byte offset of folded byte `i`; one extra entry for the end.
+    origin: Vec<usize>,
+}
+
+impl Folded {
+    fn new(s: &str) -> Folded {
+        let mut text = String::with_capacity(s.len());
+        let mut origin = Vec::with_capacity(s.len() + 1);
+        let mut in_space = false;
+        for (i, c) in s.char_indices() {
+            if c.is_whitespace() {
+                if !in_space {
+                    text.push(' ');
+                    origin.push(i);
+                }
+                in_space = true;
+                continue;
+            }
+            in_space = false;
+            let folded = fold_char(c);
+            text.push(folded);
+            origin.extend(std::iter::repeat_n(i, folded.len_utf8()));
+        }
+        origin.push(s.len());
+        Folded { text, origin }
+    }
+
+    fn original(&self, folded_offset: usize) -> usize {
+        self.origin[folded_offset]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(words: &str) -> Quotation {
+        Quotation::new(words).expect("non-empty")
+    }
+
+    #[test]
+    fn link_text_in_straight_or_curly_quotes_is_a_quotation() {
+        assert_eq!(quoted_words("\"open source\""), Some("open source"));
+        assert_eq!(quoted_words("“open source”"), Some("open source"));
+        assert_eq!(quoted_words("open source"), None);
+        assert_eq!(quoted_words("\"Linux of AI\" comparison"), None);
+        assert_eq!(quoted_words("\""), None);
+    }
+
+    #[test]
+    fn whitespace_and_quote_variants_fold_but_case_and_dashes_do_not() {
+        let p = "That’s   subtle,\u{a0}but “real” – truly";
+        assert!(q("That's subtle, but \"real\" – truly").occurs_in(p));
+        assert!(!q("that's subtle").occurs_in(p));
+        assert!(!q("real\" - truly").occurs_in(p));
+    }
+
+    #[test]
+    fn ellipses_stand_for_omitted_words_in_order() {
+        let p = "First, open source is safer. Second, it becomes a standard. Third, recruiting.";
+        for e in ["…", "...", "[…]", "[...]"] {
+            assert!(
+                q(&format!("First, open source {e} becomes a standard")).occurs_in(p),
+                "{e}"
+            );
+        }
+        assert!(!q("Third, recruiting … First").occurs_in(p));
+    }
+
+    #[test]
+    fn find_in_maps_ranges_back_to_the_original_bytes() {
+        let p = "He said “hello   world” twice";
+        let ranges = q("\"hello world\"").find_in(p).expect("found");
+        assert_eq!(&p[ranges[0].clone()], "“hello   world”");
+        let p = "abc … def ghi";
+        let ranges = q("abc … ghi").find_in(p).expect("found");
+        assert_eq!(
+            ranges.iter().map(|r| &p[r.clone()]).collect::<Vec<_>>(),
+            vec!["abc", "ghi"]
+        );
+    }
+
+    #[test]
+    fn only_the_first_occurrence_is_highlighted() {
+        let p = "again and again";
+        let ranges = q("again").find_in(p).expect("found");
+        assert_eq!((ranges.len(), ranges[0].clone()), (1, 0..5));
+    }
+
+    #[test]
+    fn quotation_of_only_ellipses_is_empty() {
+        assert!(Quotation::new(" … ").is_none());
+    }
+
+    #[test]
+    fn closest_passage_finds_the_near_miss() {
+        let paragraphs = [
+            "Nothing to see here.",
+            "Open source software is typically safer and more secure.",
+            "Something else entirely.",
+        ];
+        let c = q("open source software is typically safer and more secure")
+            .closest_passage(paragraphs)
+            .expect("near miss");
+        assert_eq!(c.index, 1);
+        assert!(c.case_only);
+        let c = q("Open source software is typically cheaper")
+            .closest_passage(paragraphs)
+            .expect("near");
+        assert_eq!(c.index, 1);
+        assert!(!c.case_only);
+        assert!(
+            c.excerpt
+                .starts_with("Open source software is typically safer"),
+            "{}",
+            c.excerpt
+        );
+    }
+
+    #[test]
+    fn unrelated_words_have_no_closest_passage() {
+        assert!(
+            q("zebra crossing at midnight")
+                .closest_passage(["Nothing to see here."])
+                .is_none()
+        );
+    }
+}

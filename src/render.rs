@@ -1,0 +1,203 @@
+//! The render stage: the list of pages a site has, each rendered from its view with the
+//! theme's template, in parallel; plus the static files. The result is a list of files in
+//! memory, in a fixed order, so two builds of the same input are byte-identical.
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::diagnostics::Diagnostic;
+use crate::highlight;
+use crate::output::OutputFile;
+use crate::site::Site;
+use crate::templates::Theme;
+use crate::view::{Views, absolute_root, paths, root_for};
+
+/// One page of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageKey {
+    /// `/`.
+    Index,
+    /// `/timeline/`.
+    Timeline,
+    /// `/sources/`.
+    SourceList,
+    /// `/sources/ID/`, by source index.
+    Source(usize),
+    /// `/summaries/`.
+    SummaryList,
+    /// `/summaries/SLUG/`, by summary index.
+    Summary(usize),
+    /// `/TAXONOMY/`, by taxonomy index.
+    Taxonomy(usize),
+    /// `/TAXONOMY/TERM/`, by taxonomy and term index.
+    Term(usize, usize),
+    /// `/404.html`.
+    NotFound,
+}
+
+impl PageKey {
+    /// Every page of the site.
+    pub fn all(site: &Site) -> Vec<PageKey> {
+        let d = &site.dossier;
+        let mut keys = vec![
+            PageKey::Index,
+            PageKey::Timeline,
+            PageKey::SourceList,
+            PageKey::SummaryList,
+        ];
+        keys.extend((0..d.sources.len()).map(PageKey::Source));
+        keys.extend((0..d.summaries.len()).map(PageKey::Summary));
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            keys.push(PageKey::Taxonomy(t));
+            keys.extend((0..taxonomy.terms.len()).map(|k| PageKey::Term(t, k)));
+        }
+        keys.push(PageKey::NotFound);
+        keys
+    }
+
+    /// The page's path relative to the site root, as linked (`sources/x/`).
+    pub fn path(self, site: &Site) -> String {
+        let d = &site.dossier;
+        match self {
+            PageKey::Index => paths::HOME.into(),
+            PageKey::Timeline => paths::TIMELINE.into(),
+            PageKey::SourceList => paths::SOURCES.into(),
+            PageKey::Source(i) => paths::source(&d.sources[i].id),
+            PageKey::SummaryList => paths::SUMMARIES.into(),
+            PageKey::Summary(i) => paths::summary(&d.summaries[i].slug),
+            PageKey::Taxonomy(t) => paths::taxonomy(&site.taxonomies[t].name),
+            PageKey::Term(t, k) => {
+                let taxonomy = &site.taxonomies[t];
+                paths::term(&taxonomy.name, &taxonomy.terms[k].slug)
+            }
+            PageKey::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The file written for it (`sources/x/index.html`).
+    pub fn file(self, site: &Site) -> String {
+        let path = self.path(site);
+        if path.ends_with(".html") {
+            path
+        } else {
+            format!("{path}index.html")
+        }
+    }
+
+    /// The template that renders it.
+    pub fn template(self) -> &'static str {
+        match self {
+            PageKey::Index => "index.html",
+            PageKey::Timeline => "timeline.html",
+            PageKey::SourceList => "sources.html",
+            PageKey::Source(_) => "source.html",
+            PageKey::SummaryList => "summaries.html",
+            PageKey::Summary(_) => "summary.html",
+            PageKey::Taxonomy(_) => "taxonomy.html",
+            PageKey::Term(..) => "term.html",
+            PageKey::NotFound => "404.html",
+        }
+    }
+}
+
+/// Renders pages of one site with one theme.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    views: Views<'a>,
+    /// The `site` template value, built once and shared (Tera values are reference-counted).
+    site_value: Value,
+    base_url: &'a str,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer; `base_url` is site.toml's or the `--base-url` override.
+    pub fn new(site: &'a Site, theme: &'a Theme, base_url: &'a str) -> Renderer<'a> {
+        let views = Views::new(site);
+        let site_value = Value::from_serializable(&views.site(base_url));
+        Renderer {
+            site,
+            theme,
+            views,
+            site_value,
+            base_url,
+        }
+    }
+
+    /// Render one page.
+    pub fn render(&self, key: PageKey) -> Result<OutputFile, Diagnostic> {
+        let path = key.path(self.site);
+        let root = match key {
+            PageKey::NotFound => absolute_root(self.base_url),
+            _ => root_for(&path),
+        };
+        let v = &self.views;
+        let page = match key {
+            PageKey::Index => Value::from_serializable(&v.index()),
+            PageKey::Timeline => Value::from_serializable(&v.timeline()),
+            PageKey::SourceList => Value::from_serializable(&v.source_list()),
+            PageKey::Source(i) => Value::from_serializable(&v.source(i)),
+            PageKey::SummaryList => Value::from_serializable(&v.summary_list()),
+            PageKey::Summary(i) => Value::from_serializable(&v.summary(i)),
+            PageKey::Taxonomy(t) => Value::from_serializable(&v.taxonomy(t)),
+            PageKey::Term(t, k) => Value::from_serializable(&v.term(t, k)),
+            PageKey::NotFound => Value::from_serializable(&v.not_found()),
+        };
+        let mut context = Context::new();
+        context.insert_value("site", self.site_value.clone());
+        context.insert("root", &root);
+        context.insert_value("page", page);
+        let html = self.theme.render(key.template(), &context, &path)?;
+        Ok(OutputFile {
+            path: key.file(self.site),
+            contents: html.into_bytes(),
+        })
+    }
+}
+
+/// Render every page and collect the static files: the whole site, in memory, sorted by path.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    base_url: &str,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let renderer = Renderer::new(site, theme, base_url);
+    let keys = PageKey::all(site);
+    let results: Vec<Result<OutputFile, Diagnostic>> =
+        keys.par_iter().map(|&k| renderer.render(k)).collect();
+    let mut files = Vec::with_capacity(results.len() + theme.static_files.len() + 1);
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if !problems.is_empty() {
+        // The same template error usually repeats on every page of a kind: report it once.
+        problems.dedup_by(|a, b| a.location == b.location && a.location.is_some());
+        return Err(problems);
+    }
+    files.extend(static_files(site, theme));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The highlighting stylesheet and the theme's and dossier's static files (those win).
+pub fn static_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let highlight_theme = site.dossier.config.markdown.highlight_theme.get_ref();
+    if !theme.static_files.contains_key(highlight::STYLESHEET_PATH)
+        && let Some(css) = highlight::stylesheet(highlight_theme)
+    {
+        files.push(OutputFile {
+            path: highlight::STYLESHEET_PATH.into(),
+            contents: css.into_bytes(),
+        });
+    }
+    files.extend(theme.static_files.iter().map(|(path, bytes)| OutputFile {
+        path: path.clone(),
+        contents: bytes.clone(),
+    }));
+    files
+}

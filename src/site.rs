@@ -1,0 +1,39 @@
+//! The resolve stage: the loaded dossier plus its timeline, citation graph and taxonomies.
+//! Rendering reads a finished `Site` and never goes back to the files.
+
+use crate::content::Dossier;
+use crate::diagnostics::Diagnostic;
+use crate::taxonomy::{Taxonomy, build_taxonomies};
+use crate::timeline::{Timeline, build_timeline};
+use crate::xref::{Graph, resolve};
+
+/// Everything rendering needs, resolved.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The content.
+    pub dossier: Dossier,
+    /// Events and publications in order.
+    pub timeline: Timeline,
+    /// Citations, backlinks, highlights.
+    pub graph: Graph,
+    /// Terms of each declared taxonomy.
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+/// Resolve a loaded dossier. Diagnostics include warnings; the site is complete either way,
+/// but must not be rendered if any diagnostic is an error.
+pub fn resolve_site(dossier: Dossier) -> (Site, Vec<Diagnostic>) {
+    let timeline = build_timeline(&dossier);
+    let (graph, mut problems) = resolve(&dossier, &timeline.event_order());
+    let (taxonomies, mut taxonomy_problems) = build_taxonomies(&dossier);
+    problems.append(&mut taxonomy_problems);
+    (
+        Site {
+            dossier,
+            timeline,
+            graph,
+            taxonomies,
+        },
+        problems,
+    )
+}
