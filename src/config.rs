@@ -167,6 +167,21 @@ impl SiteConfig {
         problems
     }
 
+    /// Stand-in settings for when site.toml is broken, so the content can still be checked
+    /// and every error reported in one run.
+    pub fn fallback() -> SiteConfig {
+        SiteConfig {
+            title: String::new(),
+            description: String::new(),
+            base_url: String::new(),
+            language: default_language(),
+            theme: default_theme(),
+            output_dir: default_output_dir(),
+            markdown: MarkdownConfig::default(),
+            taxonomies: Vec::new(),
+        }
+    }
+
     /// The declared taxonomy called `name`, if any.
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.name.get_ref() == name)

@@ -93,6 +93,8 @@ pub fn scan_links(body: Body<'_>) -> Vec<LinkRef> {
                     pending.push(done);
                 }
             }
+            // Cells of a row are read as one line: "Courier · 2019".
+            Event::End(TagEnd::TableCell) => block.push_str(" · "),
             Event::Text(text) | Event::Code(text) => block.push_str(&text),
             Event::SoftBreak | Event::HardBreak => block.push(' '),
             _ => {}
@@ -109,7 +111,8 @@ fn is_block(tag: &Tag<'_>) -> bool {
         Tag::Paragraph
             | Tag::Heading { .. }
             | Tag::Item
-            | Tag::TableCell
+            | Tag::TableRow
+            | Tag::TableHead
             | Tag::BlockQuote(_)
             | Tag::CodeBlock(_)
             | Tag::FootnoteDefinition(_)
@@ -122,7 +125,8 @@ fn is_block_end(tag: &TagEnd) -> bool {
         TagEnd::Paragraph
             | TagEnd::Heading(_)
             | TagEnd::Item
-            | TagEnd::TableCell
+            | TagEnd::TableRow
+            | TagEnd::TableHead
             | TagEnd::BlockQuote(_)
             | TagEnd::CodeBlock
             | TagEnd::FootnoteDefinition
@@ -143,8 +147,7 @@ pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
     let is_boundary = |i: usize| {
         let before = text[..i].chars().next_back();
         let after = text[i..].chars().next();
-        matches!(before, Some('.' | '?' | '!' | ':' | ';'))
-            && after.is_some_and(char::is_whitespace)
+        matches!(before, Some('.' | '?' | '!')) && after.is_some_and(char::is_whitespace)
             || before == Some('\n')
     };
     let sentence_start = (0..start)
@@ -156,7 +159,10 @@ pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
         .filter(|&i| text.is_char_boundary(i))
         .find(|&i| i > end && is_boundary(i))
         .unwrap_or(text.len());
-    let sentence = text[sentence_start..sentence_end].trim();
+    let sentence = text[sentence_start..sentence_end]
+        .trim()
+        .trim_end_matches('·')
+        .trim();
     const MAX_WORDS: usize = 40;
     let words: Vec<&str> = sentence.split_whitespace().collect();
     if words.len() <= MAX_WORDS {

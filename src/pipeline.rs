@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::content::load::load_content;
-use crate::content::{Dossier, Drafts};
+use crate::content::{Dossier, Drafts, Page};
 use crate::diagnostics::{self, Diagnostic, Location};
 use crate::fsutil::{self, IoError};
 use crate::highlight;
@@ -132,26 +132,25 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
     problems.append(&mut content_problems);
 
     let theme = config.as_ref().map(|c| load_theme(root, &c.theme));
-    let mut resolved = None;
-    if let (Some(config), Some(index)) = (config, content.index) {
-        let (summaries, draft_summaries) = split_drafts(content.summaries, options.drafts);
-        let (events, draft_events) = split_drafts(content.events, options.drafts);
-        let dossier = Dossier {
-            config,
-            index,
-            sources: content.sources,
-            summaries,
-            events,
-            drafts: Drafts {
-                summaries: draft_summaries,
-                events: draft_events,
-            },
-            broken: content.broken,
-        };
-        let (site, mut site_problems) = resolve_site(dossier);
-        problems.append(&mut site_problems);
-        resolved = Some(site);
-    }
+    // Resolve even when site.toml or the brief is broken: their errors are already collected,
+    // and the author should see every other error in the same run.
+    let config_ok = config.is_some();
+    let (summaries, draft_summaries) = split_drafts(content.summaries, options.drafts);
+    let (events, draft_events) = split_drafts(content.events, options.drafts);
+    let dossier = Dossier {
+        config: config.unwrap_or_else(SiteConfig::fallback),
+        index: content.index.unwrap_or_else(Page::placeholder_index),
+        sources: content.sources,
+        summaries,
+        events,
+        drafts: Drafts {
+            summaries: draft_summaries,
+            events: draft_events,
+        },
+        broken: content.broken,
+    };
+    let (site, mut site_problems) = resolve_site(dossier, config_ok);
+    problems.append(&mut site_problems);
     let theme = match theme {
         Some(Ok(theme)) => Some(theme),
         Some(Err(mut e)) => {
@@ -161,8 +160,8 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
         None => None,
     };
     diagnostics::sort(&mut problems);
-    match (resolved, theme) {
-        (Some(site), Some(theme)) if !problems.iter().any(Diagnostic::is_error) => {
+    match theme {
+        Some(theme) if !problems.iter().any(Diagnostic::is_error) => {
             let base_url = options
                 .base_url
                 .clone()

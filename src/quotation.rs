@@ -91,38 +91,48 @@ impl Quotation {
         paragraphs: impl IntoIterator<Item = &'p str>,
     ) -> Option<Closest> {
         let first = self.pieces.first()?;
-        let mut best: Option<(usize, usize, usize, String)> = None; // (score, index, at, folded)
+        let mut best: Option<(Run, usize, String)> = None; // (run, paragraph index, folded)
         for (index, paragraph) in paragraphs.into_iter().enumerate() {
             let folded = fold(paragraph);
-            let (score, at) = longest_shared_run(first, &folded);
-            if score > 0 && best.as_ref().is_none_or(|b| score > b.0) {
-                best = Some((score, index, at, folded));
+            let run = longest_shared_run(first, &folded);
+            if run.len > 0 && best.as_ref().is_none_or(|b| run.len > b.0.len) {
+                best = Some((run, index, folded));
             }
         }
-        let (score, index, at, folded) = best?;
+        let (run, index, folded) = best?;
         // A shared run of a word or two is chance, not a near miss.
-        if score < 12.min(first.len()) {
+        if run.len < 12.min(first.len()) {
             return None;
         }
-        let lower = fold_case(&folded);
-        let case_position = lower.find(&fold_case(first));
-        let at = floor_char(&folded, case_position.unwrap_or(at).min(folded.len()));
-        // Start the excerpt at the beginning of a word.
-        let start = folded[..at].rfind(' ').map_or(0, |i| i + 1);
-        let want = first.chars().count() + 10;
-        let excerpt: String = folded[start..].chars().take(want).collect();
-        let ellipsis = if folded[start..].chars().count() > want {
-            "…"
-        } else {
-            ""
+        let case_position = fold_case(&folded)
+            .find(&fold_case(first))
+            .filter(|&i| folded.is_char_boundary(i));
+        let want = first.len() + 10;
+        // Show the passage aligned with the part of the quotation that matched: from the match
+        // when its start matched, up to the match's end when its end matched.
+        let (start, end) = match (case_position, run.at_end) {
+            (Some(at), _) => (at, at + want),
+            (None, false) => (run.at, run.at + want),
+            (None, true) => ((run.at + run.len).saturating_sub(want), run.at + run.len),
         };
-        let lead = if start > 0 { "…" } else { "" };
         Some(Closest {
             index,
-            excerpt: format!("{lead}{}{ellipsis}", excerpt.trim()),
+            excerpt: window(&folded, start, end),
             case_only: case_position.is_some(),
         })
     }
+}
+
+/// The words of `text` covering bytes `start..end`, widened to whole words, with `…` where
+/// text was left out.
+fn window(text: &str, start: usize, end: usize) -> String {
+    let start = floor_char(text, start.min(text.len()));
+    let end = floor_char(text, end.min(text.len()));
+    let start = text[..start].rfind(' ').map_or(0, |i| i + 1);
+    let end = text[end..].find(' ').map_or(text.len(), |i| end + i);
+    let lead = if start > 0 { "…" } else { "" };
+    let tail = if end < text.len() { "…" } else { "" };
+    format!("{lead}{}{tail}", text[start..end].trim())
 }
 
 /// The nearest passage to a quotation that is not in the source.
@@ -136,31 +146,45 @@ pub struct Closest {
     pub case_only: bool,
 }
 
-/// The length and position in `haystack` of the longest prefix of `needle` found in it, or of
-/// the longest suffix if that is longer (a misquote may differ at its start or at its end).
-fn longest_shared_run(needle: &str, haystack: &str) -> (usize, usize) {
-    let bounds: Vec<usize> = needle
+/// The longest run of a quotation found in a paragraph.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// Its length in bytes.
+    len: usize,
+    /// Where it starts in the paragraph.
+    at: usize,
+    /// It is the quotation's end (a suffix), not its start.
+    at_end: bool,
+}
+
+/// The longest prefix of `needle` found in `haystack`, or the longest suffix if that is
+/// longer (a misquote may differ at its start or at its end).
+fn longest_shared_run(needle: &str, haystack: &str) -> Run {
+    let ends: Vec<usize> = needle
         .char_indices()
         .map(|(i, _)| i)
         .skip(1)
         .chain([needle.len()])
         .collect();
     // `contains` is monotonic in the length of a prefix (or suffix): binary search it.
-    let prefix = partition(&bounds, |&end| haystack.contains(&needle[..end]));
+    let prefix = partition(&ends, |&end| haystack.contains(&needle[..end])).unwrap_or(0);
     let starts: Vec<usize> = needle.char_indices().map(|(i, _)| i).rev().collect();
-    let suffix = partition(&starts, |&start| haystack.contains(&needle[start..]));
-    let prefix_len = prefix.map_or(0, |end| end);
-    let suffix_len = suffix.map_or(0, |start| needle.len() - start);
-    if prefix_len >= suffix_len {
-        let at = prefix
-            .and_then(|end| haystack.find(&needle[..end]))
-            .unwrap_or(0);
-        (prefix_len, at)
+    let suffix = partition(&starts, |&start| haystack.contains(&needle[start..]))
+        .map_or(0, |start| needle.len() - start);
+    if prefix >= suffix {
+        let at = haystack.find(&needle[..prefix]).unwrap_or(0);
+        Run {
+            len: prefix,
+            at,
+            at_end: false,
+        }
     } else {
-        let at = suffix
-            .and_then(|start| haystack.find(&needle[start..]))
-            .unwrap_or(0);
-        (suffix_len, at)
+        let at = haystack.find(&needle[needle.len() - suffix..]).unwrap_or(0);
+        Run {
+            len: suffix,
+            at,
+            at_end: true,
+        }
     }
 }
 
@@ -328,6 +352,15 @@ mod tests {
                 .starts_with("Open source software is typically safer"),
             "{}",
             c.excerpt
+        );
+        let c = q("the survey was out of date long before the tender")
+            .closest_passage([
+                "He said the 2019 survey was out of date well before the tender, and left.",
+            ])
+            .expect("near");
+        assert_eq!(
+            c.excerpt,
+            "…said the 2019 survey was out of date well before the tender,…"
         );
     }
 

@@ -21,12 +21,15 @@ pub struct Site {
 }
 
 /// Resolve a loaded dossier. Diagnostics include warnings; the site is complete either way,
-/// but must not be rendered if any diagnostic is an error.
-pub fn resolve_site(dossier: Dossier) -> (Site, Vec<Diagnostic>) {
+/// but must not be rendered if any diagnostic is an error. `taxonomies_declared` is false when
+/// site.toml could not be read, and its declarations are unknown: terms are not checked then.
+pub fn resolve_site(dossier: Dossier, taxonomies_declared: bool) -> (Site, Vec<Diagnostic>) {
     let timeline = build_timeline(&dossier);
     let (graph, mut problems) = resolve(&dossier, &timeline.event_order());
     let (taxonomies, mut taxonomy_problems) = build_taxonomies(&dossier);
-    problems.append(&mut taxonomy_problems);
+    if taxonomies_declared {
+        problems.append(&mut taxonomy_problems);
+    }
     (
         Site {
             dossier,

@@ -284,8 +284,37 @@ fn template_error(
                 None => diagnostic.hint(format!("in template `{}`", report.filename())),
             }
         }
+        // Unknown filters, tests and includes come as rustc-style text: find its location.
+        ErrorKind::Msg(text) => match parse_report(text) {
+            Some((message, name, line, col)) => {
+                let diagnostic =
+                    Diagnostic::error(format!("template error{while_rendering}: {message}"));
+                match files.get(name) {
+                    Some(file) => {
+                        let mut location = Location::at_line(&file.path, &file.text, line);
+                        location.col = col;
+                        diagnostic.at(location)
+                    }
+                    None => diagnostic.hint(format!("in template `{name}`, line {line}")),
+                }
+            }
+            None => Diagnostic::error(format!("template error{while_rendering}: {text}")),
+        },
         _ => Diagnostic::error(format!("template error{while_rendering}: {error}")),
     }
+}
+
+/// The first message and `--> name:line:col` of a text report such as Tera writes.
+fn parse_report(text: &str) -> Option<(&str, &str, usize, usize)> {
+    let message = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("error: "))?;
+    let place = text.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = place.rsplitn(3, ':');
+    let col = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    let name = parts.next()?;
+    Some((message, name, line, col))
 }
 
 impl Theme {

@@ -234,6 +234,18 @@ pub struct Page {
 }
 
 impl Page {
+    /// A stand-in for a missing or broken `_index.md`, so the rest can still be checked.
+    pub fn placeholder_index() -> Page {
+        Page {
+            kind: PageKind::Index,
+            slug: String::new(),
+            path: PathBuf::from("content/_index.md"),
+            text: String::new(),
+            body: 0..0,
+            meta: PageMeta::default(),
+        }
+    }
+
     /// The Markdown body with its position in the file.
     pub fn body(&self) -> Body<'_> {
         Body {

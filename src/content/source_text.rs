@@ -35,8 +35,9 @@ pub fn split_paragraphs(text: &str, mode: ParagraphMode) -> Vec<Paragraph> {
 }
 
 /// Blocks mode: blank lines separate paragraphs and a block's lines are joined with a space.
-/// A block of `> ` lines is one quotation; in a block that opens with a bullet, every bullet
-/// line starts a new list item and other lines continue the item before them.
+/// A block of `> ` lines is one quotation. A bullet line starts a list item wherever it stands
+/// in a block; the lines after it continue that item, and lines before the first bullet are a
+/// text paragraph of their own (an introduction such as "Questions raised:").
 fn split_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<Paragraph> {
     let mut paragraphs = Vec::new();
     let mut block: Vec<(usize, &str)> = Vec::new();
@@ -44,44 +45,40 @@ fn split_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<Paragraph> {
         if block.is_empty() {
             return;
         }
-        let first_line = line_number(block[0].0);
         let all_quoted = block
             .iter()
             .all(|(_, l)| classify(l).0 == ParagraphKind::Quote);
         if all_quoted {
             let text = join(block.iter().map(|(_, l)| classify(l).1));
+            let line = line_number(block[0].0);
             paragraphs.push(Paragraph {
                 text,
                 kind: ParagraphKind::Quote,
-                line: first_line,
+                line,
             });
-        } else if classify(block[0].1).0 == ParagraphKind::ListItem {
-            let mut item: Option<(u32, Vec<&str>)> = None;
-            for &(i, line) in block.iter() {
-                match classify(line) {
-                    (ParagraphKind::ListItem, text) => {
-                        if let Some((line, parts)) = item.take() {
-                            paragraphs.push(list_item(line, parts));
-                        }
-                        item = Some((line_number(i), vec![text]));
+            block.clear();
+            return;
+        }
+        // (kind, first line, parts) of the paragraph being gathered.
+        let mut current: Option<(ParagraphKind, u32, Vec<&str>)> = None;
+        for &(i, line) in block.iter() {
+            match classify(line) {
+                (ParagraphKind::ListItem, text) => {
+                    if let Some(done) = current.take() {
+                        paragraphs.push(gathered(done));
                     }
-                    _ => {
-                        if let Some((_, parts)) = item.as_mut() {
-                            parts.push(line.trim());
-                        }
-                    }
+                    current = Some((ParagraphKind::ListItem, line_number(i), vec![text]));
                 }
+                _ => match current.as_mut() {
+                    Some((_, _, parts)) => parts.push(line.trim()),
+                    None => {
+                        current = Some((ParagraphKind::Text, line_number(i), vec![line.trim()]))
+                    }
+                },
             }
-            if let Some((line, parts)) = item {
-                paragraphs.push(list_item(line, parts));
-            }
-        } else {
-            let text = join(block.iter().map(|(_, l)| l.trim()));
-            paragraphs.push(Paragraph {
-                text,
-                kind: ParagraphKind::Text,
-                line: first_line,
-            });
+        }
+        if let Some(done) = current {
+            paragraphs.push(gathered(done));
         }
         block.clear();
     };
@@ -96,10 +93,10 @@ fn split_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<Paragraph> {
     paragraphs
 }
 
-fn list_item(line: u32, parts: Vec<&str>) -> Paragraph {
+fn gathered((kind, line, parts): (ParagraphKind, u32, Vec<&str>)) -> Paragraph {
     Paragraph {
         text: join(parts.into_iter()),
-        kind: ParagraphKind::ListItem,
+        kind,
         line,
     }
 }
@@ -186,6 +183,20 @@ mod tests {
                 ("quoted more", ParagraphKind::Quote, 4),
                 ("item one continues", ParagraphKind::ListItem, 7),
                 ("item two", ParagraphKind::ListItem, 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn bullets_inside_a_block_start_list_items_after_an_introduction() {
+        let text = "Questions raised\nby the paper:\n- why the survey\n  was old;\n- who paid.\n";
+        let ps = split_paragraphs(text, ParagraphMode::Blocks);
+        assert_eq!(
+            texts(&ps),
+            vec![
+                ("Questions raised by the paper:", ParagraphKind::Text, 1),
+                ("why the survey was old;", ParagraphKind::ListItem, 3),
+                ("who paid.", ParagraphKind::ListItem, 5),
             ]
         );
     }

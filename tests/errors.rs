@@ -1,0 +1,220 @@
+//! Broken dossiers: each case under tests/fixtures/broken is one mistake applied to the healthy
+//! harbour dossier. The build must fail with status 1, report the exact `path:line:col` and
+//! message (and hint) of its `expected` file, and leave the previous output untouched.
+
+mod common;
+
+use common::{Dossier, snapshot, stderr};
+
+/// Build the healthy dossier, break it with `case`, build again: the failure must say what
+/// `expected` says, and the first build's output must survive byte for byte. `check` must
+/// report the same.
+fn assert_broken(case: &str) {
+    let dossier = Dossier::harbour();
+    dossier.build();
+    let before = snapshot(&dossier.public());
+    let expected = dossier.break_with(case);
+
+    for command in ["build", "check"] {
+        let out = dossier.run(&[command]);
+        let err = stderr(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{case}: `{command}` should exit 1:\n{err}"
+        );
+        for line in &expected {
+            assert!(
+                err.contains(line.as_str()),
+                "{case}: `{command}` output lacks {line:?}:\n{err}"
+            );
+        }
+    }
+    assert_eq!(
+        snapshot(&dossier.public()),
+        before,
+        "{case}: the previous output changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&dossier.root)
+        .expect("readable")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".public"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "{case}: staging folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn missing_id_reports_location_and_nearest_id() {
+    assert_broken("missing-id");
+}
+
+#[test]
+fn paragraph_out_of_range_reports_the_paragraph_count() {
+    assert_broken("paragraph-out-of-range");
+}
+
+#[test]
+fn misquotation_reports_line_and_closest_passage() {
+    assert_broken("misquotation");
+}
+
+#[test]
+fn bad_front_matter_points_at_its_line_in_the_markdown_file() {
+    assert_broken("bad-front-matter");
+}
+
+#[test]
+fn unclosed_front_matter_points_at_the_opening_line() {
+    assert_broken("unclosed-front-matter");
+}
+
+#[test]
+fn unknown_site_toml_key_points_at_its_line() {
+    assert_broken("unknown-site-key");
+}
+
+#[test]
+fn unknown_sidecar_key_points_at_its_line() {
+    assert_broken("unknown-sidecar-key");
+}
+
+#[test]
+fn sha256_mismatch_points_at_the_sidecar_sha256_line() {
+    assert_broken("sha256-mismatch");
+}
+
+#[test]
+fn invalid_utf8_points_at_the_first_bad_byte() {
+    assert_broken("invalid-utf8");
+}
+
+#[test]
+fn orphan_sidecar_points_at_the_sidecar() {
+    assert_broken("orphan-sidecar");
+}
+
+#[test]
+fn orphan_txt_points_at_the_text() {
+    assert_broken("orphan-txt");
+}
+
+#[test]
+fn uppercase_id_suggests_the_lowercase_name() {
+    assert_broken("uppercase-id");
+}
+
+#[test]
+fn stray_file_in_content_is_an_error() {
+    assert_broken("stray-file");
+}
+
+#[test]
+fn link_to_a_draft_is_an_error_without_drafts() {
+    assert_broken("link-to-draft");
+}
+
+#[test]
+fn link_to_a_draft_builds_with_drafts() {
+    let dossier = Dossier::harbour();
+    dossier.break_with("link-to-draft");
+    let out = dossier.run(&["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        dossier
+            .public()
+            .join("summaries/open-questions/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn undeclared_taxonomy_is_an_error_at_the_term() {
+    assert_broken("undeclared-taxonomy");
+}
+
+#[test]
+fn two_spellings_of_one_term_slug_are_an_error() {
+    assert_broken("term-collision");
+}
+
+#[test]
+fn source_without_paragraphs_is_an_error() {
+    assert_broken("empty-source");
+}
+
+#[test]
+fn all_errors_of_a_run_are_reported_together_in_file_order() {
+    let dossier = Dossier::harbour();
+    for case in [
+        "missing-id",
+        "misquotation",
+        "orphan-txt",
+        "unknown-site-key",
+    ] {
+        dossier.break_with(case);
+    }
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    let positions: Vec<usize> = [
+        "--> content/sources/tender.txt:1:1",
+        "--> content/summaries/misquoted.md:7:58",
+        "--> content/summaries/release-typo.md:6:14",
+        "--> site.toml:5:1",
+    ]
+    .iter()
+    .map(|needle| {
+        err.find(needle)
+            .unwrap_or_else(|| panic!("missing {needle}:\n{err}"))
+    })
+    .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "not in file order:\n{err}"
+    );
+    assert!(
+        err.contains("error: could not check the dossier: 4 errors"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failed_first_build_leaves_no_output_folder() {
+    let dossier = Dossier::harbour();
+    dossier.break_with("missing-id");
+    let out = dossier.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dossier.public().exists());
+}
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    let dossier = Dossier::harbour();
+    let out = dossier.run(&["build", "--root", "no-such-folder"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    std::fs::remove_file(dossier.root.join("site.toml")).expect("remove");
+    let out = dossier.run(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("has no site.toml"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier.run(&["build", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn output_folder_may_not_be_the_dossier_itself() {
+    let dossier = Dossier::harbour();
+    let out = dossier.run(&["build", "--output", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        dossier.root.join("content/_index.md").is_file(),
+        "the dossier was destroyed"
+    );
+}
