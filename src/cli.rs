@@ -38,6 +38,9 @@ pub struct DossierArgs {
     /// Include pages marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Print how long each stage took (load, resolve, render, write)
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// `dossier build`.

@@ -69,6 +69,8 @@ pub struct Stats {
     pub citations: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// Wall time of each stage, in order: load, resolve, render, write.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// A dossier loaded and resolved, with its theme: everything before rendering.
@@ -81,11 +83,14 @@ pub struct Resolved {
     pub warnings: Vec<Diagnostic>,
     /// The base URL in effect.
     pub base_url: String,
+    /// Wall time of the stages so far.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Load and resolve the dossier at `options.root`, and compile its theme. Every error of every
 /// stage is collected before giving up.
 pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
+    let started = Instant::now();
     let root = &options.root;
     if !root.is_dir() {
         return Err(Failure::Usage(format!(
@@ -149,7 +154,9 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
         },
         broken: content.broken,
     };
+    let loaded = Instant::now();
     let (site, mut site_problems) = resolve_site(dossier, config_ok);
+    let stages = vec![("load", loaded - started), ("resolve", loaded.elapsed())];
     problems.append(&mut site_problems);
     let theme = match theme {
         Some(Ok(theme)) => Some(theme),
@@ -173,6 +180,7 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
                 theme,
                 warnings: problems,
                 base_url,
+                stages,
             })
         }
         _ => Err(Failure::Content(problems)),
@@ -205,8 +213,11 @@ pub fn render(resolved: &Resolved) -> Result<Vec<OutputFile>, Failure> {
 pub fn check(options: &Options) -> Result<Report, Failure> {
     let started = Instant::now();
     let resolved = resolve(options)?;
+    let rendering = Instant::now();
     let files = render(&resolved)?;
-    Ok(report(&resolved, &files, started, None))
+    let mut report = report(&resolved, &files, started, None);
+    report.stats.stages.push(("render", rendering.elapsed()));
+    Ok(report)
 }
 
 /// `dossier build`: check, then write the site to `output` (default: site.toml's
@@ -219,9 +230,16 @@ pub fn build(options: &Options, output: Option<&Path>) -> Result<Report, Failure
         None => options.root.join(&resolved.site.dossier.config.output_dir),
     };
     guard_output_dir(&options.root, &out_dir)?;
+    let rendering = Instant::now();
     let files = render(&resolved)?;
+    let writing = Instant::now();
     write_site(&out_dir, &files)?;
-    Ok(report(&resolved, &files, started, Some(out_dir)))
+    let mut report = report(&resolved, &files, started, Some(out_dir));
+    report.stats.stages.extend([
+        ("render", writing - rendering),
+        ("write", writing.elapsed()),
+    ]);
+    Ok(report)
 }
 
 fn report(
@@ -241,6 +259,7 @@ fn report(
             events: d.events.len(),
             citations: resolved.site.graph.citations.len(),
             elapsed: started.elapsed(),
+            stages: resolved.stages.clone(),
         },
         output_dir,
     }

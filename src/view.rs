@@ -247,12 +247,18 @@ pub struct IndexView<'a> {
     pub content: String,
     /// Its citation notes.
     pub notes: Vec<NoteView<'a>>,
-    /// Events, in timeline order.
+    /// Events, in timeline order (the first `HOME_LIST_LIMIT`).
     pub key_dates: Vec<EntryView<'a>>,
-    /// Every source.
+    /// All events.
+    pub event_count: usize,
+    /// The sources in list order, or the `HOME_LIST_LIMIT` most cited when there are more.
     pub sources: Vec<SourceItem<'a>>,
-    /// Every summary.
+    /// All sources.
+    pub source_count: usize,
+    /// The summaries in list order (the first `HOME_LIST_LIMIT`).
     pub summaries: Vec<PageItem<'a>>,
+    /// All summaries.
+    pub summary_count: usize,
 }
 
 /// `page` of `sources.html`.
@@ -426,7 +432,12 @@ pub struct TaxonomyView<'a> {
     pub description: String,
     /// Root-relative path.
     pub path: String,
-    /// Columns of the matrix: the sources that carry any term.
+    /// Whether the matrix has a column per source; false when more than
+    /// `MATRIX_MAX_SOURCES` sources carry terms, and rows then give counts only.
+    pub matrix: bool,
+    /// Sources carrying any term of the taxonomy.
+    pub source_count: usize,
+    /// Columns of the matrix: the sources that carry any term (empty without `matrix`).
     pub columns: Vec<SourceLink<'a>>,
     /// One row per term.
     pub rows: Vec<MatrixRow<'a>>,
@@ -443,7 +454,11 @@ pub struct MatrixRow<'a> {
     pub path: String,
     /// One per column: whether that source carries the term.
     pub cells: Vec<bool>,
+    /// Sources carrying it.
+    pub source_count: usize,
     /// Summaries carrying it.
+    pub summary_count: usize,
+    /// Summaries carrying it (empty without `matrix`).
     pub summaries: Vec<PageItem<'a>>,
     /// Number of events carrying it.
     pub event_count: usize,
@@ -478,6 +493,14 @@ pub struct NotFoundView {
     /// `404.html`.
     pub path: &'static str,
 }
+
+/// The most sources a taxonomy matrix shows as columns. Beyond this a grid cannot be read,
+/// and would grow as terms × sources; the page lists counts per term instead, and each term's
+/// page lists all its sources.
+pub const MATRIX_MAX_SOURCES: usize = 60;
+
+/// How many sources and summaries the home page lists before linking to the full lists.
+pub const HOME_LIST_LIMIT: usize = 25;
 
 /// Builds views from a resolved site.
 pub struct Views<'a> {
@@ -778,8 +801,23 @@ impl<'a> Views<'a> {
             .entries
             .iter()
             .filter(|e| matches!(e.kind, EntryKind::Event(_)))
+            .take(HOME_LIST_LIMIT)
             .map(|e| self.entry(e.kind, None))
             .collect();
+        let sources = if self.source_order.len() <= HOME_LIST_LIMIT {
+            self.source_items()
+        } else {
+            let cited_by = &self.site.graph.cited_by;
+            let mut most_cited = self.source_order.clone();
+            // Stable: equally cited sources keep list order.
+            most_cited.sort_by_key(|&i| std::cmp::Reverse(cited_by[i].len()));
+            most_cited
+                .into_iter()
+                .take(HOME_LIST_LIMIT)
+                .map(|i| self.source_item(i))
+                .collect()
+        };
+        let d = &self.site.dossier;
         IndexView {
             title: &page.meta.title,
             description: page
@@ -792,8 +830,16 @@ impl<'a> Views<'a> {
             content,
             notes,
             key_dates,
-            sources: self.source_items(),
-            summaries: self.summary_items(),
+            event_count: d.events.len(),
+            sources,
+            source_count: d.sources.len(),
+            summaries: self
+                .summary_order
+                .iter()
+                .take(HOME_LIST_LIMIT)
+                .map(|&i| self.page_item(&d.summaries[i]))
+                .collect(),
+            summary_count: d.summaries.len(),
         }
     }
 
@@ -985,12 +1031,16 @@ impl<'a> Views<'a> {
             .collect();
         carrying.sort_unstable();
         carrying.dedup();
-        let order: Vec<usize> = self
-            .source_order
-            .iter()
-            .copied()
-            .filter(|i| carrying.binary_search(i).is_ok())
-            .collect();
+        let matrix = carrying.len() <= MATRIX_MAX_SOURCES;
+        let order: Vec<usize> = if matrix {
+            self.source_order
+                .iter()
+                .copied()
+                .filter(|i| carrying.binary_search(i).is_ok())
+                .collect()
+        } else {
+            Vec::new()
+        };
         let rows = taxonomy
             .terms
             .iter()
@@ -1002,11 +1052,16 @@ impl<'a> Views<'a> {
                     .iter()
                     .map(|i| term.sources.binary_search(i).is_ok())
                     .collect(),
-                summaries: term
-                    .summaries
-                    .iter()
-                    .map(|&s| self.page_item(&self.site.dossier.summaries[s]))
-                    .collect(),
+                source_count: term.sources.len(),
+                summary_count: term.summaries.len(),
+                summaries: if matrix {
+                    term.summaries
+                        .iter()
+                        .map(|&s| self.page_item(&self.site.dossier.summaries[s]))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 event_count: term.events.len(),
             })
             .collect();
@@ -1018,6 +1073,8 @@ impl<'a> Views<'a> {
                 taxonomy.title
             ),
             path: paths::taxonomy(&taxonomy.name),
+            matrix,
+            source_count: carrying.len(),
             columns: order.into_iter().map(|i| self.source_link(i)).collect(),
             rows,
         }

@@ -4,11 +4,12 @@ use std::process::ExitCode;
 
 use dossier::pipeline::{self, Options};
 
-use super::{counted, print_diagnostics, report_failure};
+use super::{counted, print_diagnostics, print_timings, report_failure};
 use crate::cli::BuildArgs;
 
 /// Build the site and print a one-line summary.
 pub fn run(args: BuildArgs) -> ExitCode {
+    let timings = args.dossier.timings;
     let options = Options {
         root: args.dossier.root.clone(),
         drafts: args.dossier.drafts,
@@ -17,6 +18,9 @@ pub fn run(args: BuildArgs) -> ExitCode {
     match pipeline::build(&options, args.output.as_deref()) {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings);
+            if timings {
+                print_timings(&report.stats);
+            }
             let s = &report.stats;
             let out = report
                 .output_dir

@@ -4,11 +4,12 @@ use std::process::ExitCode;
 
 use dossier::pipeline::{self, Options};
 
-use super::{counted, print_diagnostics, report_failure};
+use super::{counted, print_diagnostics, print_timings, report_failure};
 use crate::cli::CheckArgs;
 
 /// Check the dossier and print a one-line verdict.
 pub fn run(args: CheckArgs) -> ExitCode {
+    let timings = args.dossier.timings;
     let options = Options {
         root: args.dossier.root,
         drafts: args.dossier.drafts,
@@ -17,6 +18,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
     match pipeline::check(&options) {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings);
+            if timings {
+                print_timings(&report.stats);
+            }
             let s = &report.stats;
             let verdict = if report.warnings.is_empty() {
                 "no problems".to_string()

@@ -49,6 +49,16 @@ pub fn report_failure(root: &Path, verb: &str, failure: Failure) -> ExitCode {
     }
 }
 
+/// Print the wall time of each stage, for `--timings`.
+pub fn print_timings(stats: &dossier::pipeline::Stats) {
+    let stages: Vec<String> = stats
+        .stages
+        .iter()
+        .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
+        .collect();
+    eprintln!("timings: {}", stages.join(", "));
+}
+
 /// "2 errors, 1 warning".
 pub fn counted(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
