@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod quotation;
+pub mod rebuild;
 pub mod render;
 pub mod site;
 pub mod slug;

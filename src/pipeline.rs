@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{CONFIG_FILE, SiteConfig};
-use crate::content::load::load_content;
+use crate::content::load::{Content, load_content};
 use crate::content::{Dossier, Drafts, Page};
 use crate::diagnostics::{self, Diagnostic, Location};
 use crate::fsutil::{self, IoError};
@@ -92,68 +92,11 @@ pub struct Resolved {
 pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
     let started = Instant::now();
     let root = &options.root;
-    if !root.is_dir() {
-        return Err(Failure::Usage(format!(
-            "`{}` is not a folder",
-            root.display()
-        )));
-    }
-    let config_path = root.join(CONFIG_FILE);
-    if !config_path.is_file() {
-        return Err(Failure::Usage(format!(
-            "`{}` is not a dossier: it has no {CONFIG_FILE} (create one with `dossier new DIR`, or point --root at a dossier)",
-            root.display()
-        )));
-    }
-    let config_text =
-        fsutil::read_to_string(&config_path).map_err(|e| Failure::Usage(e.to_string()))?;
-
-    let mut problems = Vec::new();
-    let config = match SiteConfig::parse(&config_text) {
-        Ok(config) => Some(config),
-        Err(mut e) => {
-            problems.append(&mut e);
-            None
-        }
-    };
-    if let Some(config) = &config {
-        let theme = config.markdown.highlight_theme.get_ref();
-        if highlight::stylesheet(theme).is_none() {
-            problems.push(
-                Diagnostic::error(format!("unknown highlight_theme `{theme}`"))
-                    .at(Location::at_offset(
-                        Path::new(CONFIG_FILE),
-                        &config_text,
-                        config.markdown.highlight_theme.span().start,
-                    ))
-                    .hint(format!(
-                        "available: {}",
-                        highlight::theme_names().join(", ")
-                    )),
-            );
-        }
-    }
+    let (config, mut problems) = load_config(root)?;
     let (content, mut content_problems) = load_content(root);
     problems.append(&mut content_problems);
-
     let theme = config.as_ref().map(|c| load_theme(root, &c.theme));
-    // Resolve even when site.toml or the brief is broken: their errors are already collected,
-    // and the author should see every other error in the same run.
-    let config_ok = config.is_some();
-    let (summaries, draft_summaries) = split_drafts(content.summaries, options.drafts);
-    let (events, draft_events) = split_drafts(content.events, options.drafts);
-    let dossier = Dossier {
-        config: config.unwrap_or_else(SiteConfig::fallback),
-        index: content.index.unwrap_or_else(Page::placeholder_index),
-        sources: content.sources,
-        summaries,
-        events,
-        drafts: Drafts {
-            summaries: draft_summaries,
-            events: draft_events,
-        },
-        broken: content.broken,
-    };
+    let (dossier, config_ok) = assemble(config, content, options.drafts);
     let loaded = Instant::now();
     let (site, mut site_problems) = resolve_site(dossier, config_ok);
     let stages = vec![("load", loaded - started), ("resolve", loaded.elapsed())];
@@ -169,12 +112,7 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
     diagnostics::sort(&mut problems);
     match theme {
         Some(theme) if !problems.iter().any(Diagnostic::is_error) => {
-            let base_url = options
-                .base_url
-                .clone()
-                .unwrap_or_else(|| site.dossier.config.base_url.clone())
-                .trim_end_matches('/')
-                .to_string();
+            let base_url = effective_base_url(options, &site);
             Ok(Resolved {
                 site,
                 theme,
@@ -187,16 +125,83 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
     }
 }
 
-/// Published pages and the slugs of the drafts left out (none are left out with `drafts`).
-fn split_drafts(
-    pages: Vec<crate::content::Page>,
-    drafts: bool,
-) -> (Vec<crate::content::Page>, Vec<String>) {
+/// The base URL in effect: `--base-url`, else site.toml's, without a trailing slash.
+pub fn effective_base_url(options: &Options, site: &Site) -> String {
+    options
+        .base_url
+        .clone()
+        .unwrap_or_else(|| site.dossier.config.base_url.clone())
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// Read and check `site.toml`. A missing root or file is a usage error; a broken file gives
+/// no config and its diagnostics (so the content can still be checked in the same run).
+pub fn load_config(root: &Path) -> Result<(Option<SiteConfig>, Vec<Diagnostic>), Failure> {
+    if !root.is_dir() {
+        return Err(Failure::Usage(format!(
+            "`{}` is not a folder",
+            root.display()
+        )));
+    }
+    let config_path = root.join(CONFIG_FILE);
+    if !config_path.is_file() {
+        return Err(Failure::Usage(format!(
+            "`{}` is not a dossier: it has no {CONFIG_FILE} (create one with `dossier new DIR`, or point --root at a dossier)",
+            root.display()
+        )));
+    }
+    let text = fsutil::read_to_string(&config_path).map_err(|e| Failure::Usage(e.to_string()))?;
+    let config = match SiteConfig::parse(&text) {
+        Ok(config) => config,
+        Err(problems) => return Ok((None, problems)),
+    };
+    let theme = config.markdown.highlight_theme.get_ref();
+    if highlight::stylesheet(theme).is_none() {
+        let problem = Diagnostic::error(format!("unknown highlight_theme `{theme}`"))
+            .at(Location::at_offset(
+                Path::new(CONFIG_FILE),
+                &text,
+                config.markdown.highlight_theme.span().start,
+            ))
+            .hint(format!(
+                "available: {}",
+                highlight::theme_names().join(", ")
+            ));
+        return Ok((Some(config), vec![problem]));
+    }
+    Ok((Some(config), Vec::new()))
+}
+
+/// Put a dossier together from its config and content, drafts set aside unless `drafts`.
+/// Works even when site.toml or the brief is broken — their errors are already collected, and
+/// the author should see every other error in the same run. Returns whether the config is real.
+pub fn assemble(config: Option<SiteConfig>, content: Content, drafts: bool) -> (Dossier, bool) {
+    let config_ok = config.is_some();
+    let (summaries, draft_summaries) = split_drafts(content.summaries, drafts);
+    let (events, draft_events) = split_drafts(content.events, drafts);
+    let dossier = Dossier {
+        config: config.unwrap_or_else(SiteConfig::fallback),
+        index: content.index.unwrap_or_else(Page::placeholder_index),
+        sources: content.sources,
+        summaries,
+        events,
+        drafts: Drafts {
+            summaries: draft_summaries,
+            events: draft_events,
+        },
+        broken: content.broken,
+    };
+    (dossier, config_ok)
+}
+
+/// Published pages, and the drafts left out (none are left out with `drafts`).
+pub fn split_drafts(pages: Vec<Page>, drafts: bool) -> (Vec<Page>, Vec<Page>) {
     if drafts {
         return (pages, Vec::new());
     }
-    let (drafted, published): (Vec<_>, Vec<_>) = pages.into_iter().partition(|p| p.meta.draft);
-    (published, drafted.into_iter().map(|p| p.slug).collect())
+    let (drafted, published) = pages.into_iter().partition(|p| p.meta.draft);
+    (published, drafted)
 }
 
 /// Render a resolved dossier to files in memory.

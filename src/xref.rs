@@ -300,7 +300,7 @@ impl Ids<'_> {
                         LinkTarget::Event(i)
                     }))),
                     None if broken.iter().any(|b| b == id) => Ok(None),
-                    None if drafts.iter().any(|d| d == id) => Err(Diagnostic::error(format!(
+                    None if drafts.iter().any(|d| d.slug == id) => Err(Diagnostic::error(format!(
                         "{what} `{id}` is a draft, so this published page cannot link to it"
                     ))
                     .hint(format!(

@@ -1,7 +1,7 @@
 //! Loading `content/`: walk it, classify every file (anything unexpected is an error, not
 //! skipped), then read and parse the files in parallel. Every problem is collected.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -27,11 +27,11 @@ pub struct Content {
     pub summaries: Vec<Page>,
     /// Events, drafts included, sorted by slug.
     pub events: Vec<Page>,
-    /// Ids that exist on disk but failed to load.
+    /// Ids that exist on disk but failed to load, and why.
     pub broken: Broken,
 }
 
-/// Ids of files that exist but could not be loaded.
+/// Files that exist but could not be loaded.
 #[derive(Debug, Default, Clone)]
 pub struct Broken {
     /// Source ids.
@@ -40,6 +40,47 @@ pub struct Broken {
     pub summaries: Vec<String>,
     /// Event slugs.
     pub events: Vec<String>,
+    /// The errors of each file that failed to load, by its path (a source's `.txt`), kept so
+    /// an incremental rebuild can report them again without re-reading an unchanged file.
+    pub failures: BTreeMap<PathBuf, Vec<Diagnostic>>,
+}
+
+/// The files of `content/`, classified by the walk: what a load will read.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// `content/_index.md`, if present.
+    pub index: Option<PathBuf>,
+    /// Sources with both files: (id, `.txt`, `.toml`), sorted by id.
+    pub sources: Vec<(String, PathBuf, PathBuf)>,
+    /// Summaries and events with valid slugs, sorted by path.
+    pub pages: Vec<(PageKind, String, PathBuf)>,
+    /// Stray files, orphans, invalid ids.
+    pub problems: Vec<Diagnostic>,
+    /// Ids of the files those problems are about.
+    pub broken: Broken,
+}
+
+/// Items of an earlier load that a new load may reuse when their files did not change.
+#[derive(Debug, Default)]
+pub struct Reuse {
+    sources: HashMap<String, Source>,
+    pages: HashMap<PathBuf, Page>,
+    failures: BTreeMap<PathBuf, Vec<Diagnostic>>,
+}
+
+impl Reuse {
+    /// Everything loaded before: sources, pages (drafts included) and failures.
+    pub fn new(
+        sources: Vec<Source>,
+        pages: impl IntoIterator<Item = Page>,
+        failures: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    ) -> Reuse {
+        Reuse {
+            sources: sources.into_iter().map(|s| (s.id.clone(), s)).collect(),
+            pages: pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
+            failures,
+        }
+    }
 }
 
 /// The folders of `content/` and what each holds.
@@ -71,6 +112,11 @@ struct SourceFiles {
 
 /// Walk and load `root/content`. Paths in diagnostics are relative to `root`.
 pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
+    load_layout(root, scan_content(root), Reuse::default(), &|_| true)
+}
+
+/// Walk `root/content` and classify every file, reading none of them.
+pub fn scan_content(root: &Path) -> Layout {
     let mut problems = Vec::new();
     let mut index = None;
     let mut sources: BTreeMap<String, SourceFiles> = BTreeMap::new();
@@ -83,7 +129,10 @@ pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
             Diagnostic::error("the dossier has no `content/` folder")
                 .hint("create content/_index.md and content/sources/ (see `dossier new`)"),
         );
-        return (Content::default(), problems);
+        return Layout {
+            problems,
+            ..Layout::default()
+        };
     }
 
     let mut walk = walkdir::WalkDir::new(&content_dir)
@@ -201,41 +250,113 @@ pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
         }
     }
 
-    // Read and parse in parallel; the order of results follows the (sorted) job lists.
-    let loaded_sources: Vec<_> = source_jobs
-        .par_iter()
-        .map(|(id, text, sidecar)| load_source(root, id, text, sidecar))
+    Layout {
+        index,
+        sources: source_jobs,
+        pages: page_jobs,
+        problems,
+        broken,
+    }
+}
+
+/// Load the files of `layout`: those `changed` says changed (or that `reuse` does not have)
+/// are read and parsed, in parallel; the others are taken from `reuse`, failures included.
+pub fn load_layout(
+    root: &Path,
+    layout: Layout,
+    mut reuse: Reuse,
+    changed: &(dyn Fn(&Path) -> bool + Sync),
+) -> (Content, Vec<Diagnostic>) {
+    let Layout {
+        index,
+        sources: source_jobs,
+        pages: page_jobs,
+        mut problems,
+        mut broken,
+    } = layout;
+
+    // What can be reused is taken out first; the rest is loaded in parallel.
+    type Loaded<T> = Option<Result<T, Vec<Diagnostic>>>;
+    let mut reused_sources: Vec<Loaded<Source>> = source_jobs
+        .iter()
+        .map(|(id, text, sidecar)| {
+            if changed(text) || changed(sidecar) {
+                return None;
+            }
+            match reuse.sources.remove(id) {
+                Some(source) => Some(Ok(source)),
+                None => reuse.failures.remove(text).map(Err),
+            }
+        })
         .collect();
-    let loaded_pages: Vec<_> = page_jobs
-        .par_iter()
-        .map(|(kind, slug, path)| load_page(root, *kind, slug, path))
+    let mut reused_pages: Vec<Loaded<Page>> = page_jobs
+        .iter()
+        .map(|(_, _, path)| {
+            if changed(path) {
+                return None;
+            }
+            match reuse.pages.remove(path) {
+                Some(page) => Some(Ok(page)),
+                None => reuse.failures.remove(path).map(Err),
+            }
+        })
         .collect();
+    source_jobs
+        .par_iter()
+        .zip(reused_sources.par_iter_mut())
+        .for_each(|((id, text, sidecar), slot)| {
+            if slot.is_none() {
+                *slot = Some(load_source(root, id, text, sidecar));
+            }
+        });
+    page_jobs
+        .par_iter()
+        .zip(reused_pages.par_iter_mut())
+        .for_each(|((kind, slug, path), slot)| {
+            if slot.is_none() {
+                *slot = Some(load_page(root, *kind, slug, path));
+            }
+        });
 
     let mut content = Content::default();
-    for ((id, _, _), result) in source_jobs.into_iter().zip(loaded_sources) {
+    for ((id, text, _), result) in source_jobs.into_iter().zip(reused_sources) {
         match result {
-            Ok(source) => content.sources.push(source),
-            Err(mut errors) => {
-                problems.append(&mut errors);
+            Some(Ok(source)) => content.sources.push(source),
+            Some(Err(errors)) => {
+                problems.extend(errors.iter().cloned());
+                broken.failures.insert(text, errors);
                 broken.sources.push(id);
             }
+            None => unreachable!("every job was loaded or reused"),
         }
     }
-    for ((kind, slug, _), result) in page_jobs.into_iter().zip(loaded_pages) {
+    for ((kind, slug, path), result) in page_jobs.into_iter().zip(reused_pages) {
         match result {
-            Ok(page) if kind == PageKind::Summary => content.summaries.push(page),
-            Ok(page) => content.events.push(page),
-            Err(mut errors) => {
-                problems.append(&mut errors);
+            Some(Ok(page)) if kind == PageKind::Summary => content.summaries.push(page),
+            Some(Ok(page)) => content.events.push(page),
+            Some(Err(errors)) => {
+                problems.extend(errors.iter().cloned());
+                broken.failures.insert(path, errors);
                 push_broken(&mut broken, kind, slug);
             }
+            None => unreachable!("every job was loaded or reused"),
         }
     }
     match index {
-        Some(path) => match load_page(root, PageKind::Index, "", &path) {
-            Ok(page) => content.index = Some(page),
-            Err(mut errors) => problems.append(&mut errors),
-        },
+        Some(path) => {
+            let result = match (changed(&path), reuse.pages.remove(&path), reuse.failures.remove(&path)) {
+                (false, Some(page), _) => Ok(page),
+                (false, None, Some(errors)) => Err(errors),
+                _ => load_page(root, PageKind::Index, "", &path),
+            };
+            match result {
+                Ok(page) => content.index = Some(page),
+                Err(errors) => {
+                    problems.extend(errors.iter().cloned());
+                    broken.failures.insert(path, errors);
+                }
+            }
+        }
         None => problems.push(
             Diagnostic::error("the dossier has no executive brief `content/_index.md`").hint(
                 "create it with front matter (`title = \"…\"` between `+++` lines) and the brief in Markdown",

@@ -43,13 +43,14 @@ impl Dossier {
     }
 }
 
-/// The drafts left out of a build.
+/// The drafts left out of a build, kept so a link to one gets a precise error (and so an
+/// incremental rebuild need not read them again).
 #[derive(Debug, Clone, Default)]
 pub struct Drafts {
-    /// Summary slugs.
-    pub summaries: Vec<String>,
-    /// Event slugs.
-    pub events: Vec<String>,
+    /// Draft summaries.
+    pub summaries: Vec<Page>,
+    /// Draft events.
+    pub events: Vec<Page>,
 }
 
 /// A source document: verbatim text split into paragraphs, plus its sidecar metadata.

@@ -1,0 +1,464 @@
+//! Incremental rebuilds, for `serve`: the site stays in memory; a change re-reads only the
+//! files that changed, resolves the dossier again, and re-renders only the pages that read what
+//! changed — found in the citation graph before and after the change, so a page that stops
+//! citing a source updates that source's page too. A change to site.toml, a template or a
+//! static file renders everything. The result is byte-identical to a full build (tests pin it).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::config::{CONFIG_FILE, SiteConfig};
+use crate::content::load::{Reuse, load_layout, scan_content};
+use crate::content::{Dossier, PageKind, terms_by_taxonomy};
+use crate::diagnostics::{self, Diagnostic};
+use crate::pipeline::{Failure, Options, assemble, effective_base_url, load_config};
+use crate::render::{PageKey, Renderer, static_files};
+use crate::site::{Site, resolve_site};
+use crate::slug::slugify;
+use crate::templates::{Theme, load_theme};
+use crate::view::{Views, paths};
+use crate::xref::{DocId, Graph};
+
+/// A piece of content that pages read, by its stable name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Item {
+    /// `content/_index.md`.
+    Index,
+    /// A source (either of its files).
+    Source(String),
+    /// A summary.
+    Summary(String),
+    /// An event.
+    Event(String),
+}
+
+/// What a set of changed files calls for.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    /// The content items whose files changed (added, edited or removed).
+    pub items: BTreeSet<Item>,
+    /// site.toml changed.
+    pub config: bool,
+    /// A template, theme or static file changed: every page renders again.
+    pub theme: bool,
+    /// The changed files, relative to the root.
+    pub files: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    /// Classify changed paths (relative to the dossier root).
+    pub fn from_paths(paths: impl IntoIterator<Item = PathBuf>) -> Changes {
+        let mut changes = Changes::default();
+        for path in paths {
+            let parts: Vec<String> = path
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let stem = || {
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            match parts
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
+                [f] if *f == CONFIG_FILE => changes.config = true,
+                ["content", "_index.md"] => {
+                    changes.items.insert(Item::Index);
+                }
+                ["content", "sources", _] => {
+                    changes.items.insert(Item::Source(stem()));
+                }
+                ["content", "summaries", _] => {
+                    changes.items.insert(Item::Summary(stem()));
+                }
+                ["content", "events", _] => {
+                    changes.items.insert(Item::Event(stem()));
+                }
+                // Anything else under content/ (a stray file, a new folder) changes no page,
+                // but the walk will report it.
+                ["content", ..] => {}
+                ["templates" | "static" | "themes", ..] => changes.theme = true,
+                _ => {}
+            }
+            changes.files.insert(path);
+        }
+        changes
+    }
+
+    /// Whether anything a build reads changed.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && !self.config && !self.theme && self.files.is_empty()
+    }
+}
+
+/// The rendered site, in memory: output path → bytes.
+pub type Pages = BTreeMap<String, Arc<[u8]>>;
+
+/// What a rebuild did.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The site was rebuilt; `changed` lists the output paths whose bytes changed (added,
+    /// edited or removed).
+    Rebuilt {
+        /// Output paths that changed.
+        changed: Vec<String>,
+        /// Pages rendered.
+        rendered: usize,
+        /// Warnings.
+        warnings: Vec<Diagnostic>,
+        /// Wall time.
+        elapsed: Duration,
+    },
+    /// The dossier has errors; the previous pages are kept.
+    Failed {
+        /// Every diagnostic, warnings included.
+        diagnostics: Vec<Diagnostic>,
+        /// Wall time.
+        elapsed: Duration,
+    },
+}
+
+/// A dossier kept in memory between rebuilds.
+pub struct Session {
+    options: Options,
+    config: Option<SiteConfig>,
+    config_problems: Vec<Diagnostic>,
+    theme: Result<Theme, Vec<Diagnostic>>,
+    site: Site,
+    pages: Pages,
+    /// Page paths that must be rendered at the next successful build (changes accumulate
+    /// while the dossier has errors).
+    pending: BTreeSet<String>,
+    /// Every page must be rendered at the next successful build.
+    pending_all: bool,
+    /// Output paths of the static files (theme, dossier, highlighting), as last built.
+    static_paths: BTreeSet<String>,
+}
+
+impl Session {
+    /// Load and build the dossier. The first build may fail; the session then serves nothing
+    /// until a change fixes it.
+    pub fn start(options: Options) -> Result<(Session, Outcome), Failure> {
+        let started = Instant::now();
+        let (config, config_problems) = load_config(&options.root)?;
+        let theme = load_theme_for(&options.root, config.as_ref());
+        let layout = scan_content(&options.root);
+        let (content, content_problems) =
+            load_layout(&options.root, layout, Reuse::default(), &|_| true);
+        let (dossier, config_ok) = assemble(config.clone(), content, options.drafts);
+        let (site, site_problems) = resolve_site(dossier, config_ok);
+        let mut session = Session {
+            options,
+            config,
+            config_problems,
+            theme,
+            site,
+            pages: Pages::new(),
+            pending: BTreeSet::new(),
+            pending_all: true,
+            static_paths: BTreeSet::new(),
+        };
+        let outcome = session.finish(started, content_problems, site_problems);
+        Ok((session, outcome))
+    }
+
+    /// The pages as last successfully built.
+    pub fn pages(&self) -> &Pages {
+        &self.pages
+    }
+
+    /// The dossier root.
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// Apply changed files (paths relative to the root) and rebuild what they affect.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Failure> {
+        let started = Instant::now();
+        let root = self.options.root.clone();
+        if changes.config {
+            let (config, problems) = load_config(&root)?;
+            self.config = config;
+            self.config_problems = problems;
+        }
+        if changes.config || changes.theme {
+            self.theme = load_theme_for(&root, self.config.as_ref());
+            self.pending_all = true;
+        }
+        // Pages that read what changed, as the site stood before the change…
+        let before = fingerprint(&self.site);
+        self.pending
+            .extend(pages_reading(&self.site, &changes.items));
+
+        let site = std::mem::replace(&mut self.site, empty_site());
+        let reuse = into_reuse(site.dossier);
+        let layout = scan_content(&root);
+        let changed = |path: &Path| {
+            let rel = path.strip_prefix(&root).unwrap_or(path);
+            changes.files.contains(rel)
+        };
+        let (content, content_problems) = load_layout(&root, layout, reuse, &changed);
+        let (dossier, config_ok) = assemble(self.config.clone(), content, self.options.drafts);
+        let (site, site_problems) = resolve_site(dossier, config_ok);
+        // …and after it.
+        self.pending.extend(pages_reading(&site, &changes.items));
+        if fingerprint(&site) != before {
+            self.pending_all = true;
+        }
+        self.site = site;
+        Ok(self.finish(started, content_problems, site_problems))
+    }
+
+    /// Render what is pending if the dossier is free of errors.
+    fn finish(
+        &mut self,
+        started: Instant,
+        content_problems: Vec<Diagnostic>,
+        site_problems: Vec<Diagnostic>,
+    ) -> Outcome {
+        let mut problems = self.config_problems.clone();
+        problems.extend(content_problems);
+        problems.extend(site_problems);
+        if let Err(theme_problems) = &self.theme {
+            problems.extend(theme_problems.iter().cloned());
+        }
+        diagnostics::sort(&mut problems);
+        let theme = match &self.theme {
+            Ok(theme) if !problems.iter().any(Diagnostic::is_error) => theme,
+            _ => {
+                return Outcome::Failed {
+                    diagnostics: problems,
+                    elapsed: started.elapsed(),
+                };
+            }
+        };
+        let base_url = effective_base_url(&self.options, &self.site);
+        let renderer = Renderer::new(&self.site, theme, &base_url);
+        let keys: BTreeMap<String, PageKey> = PageKey::all(&self.site)
+            .into_iter()
+            .map(|k| (k.file(&self.site), k))
+            .collect();
+        let wanted: Vec<(&String, &PageKey)> = keys
+            .iter()
+            .filter(|(file, key)| {
+                self.pending_all
+                    || !self.pages.contains_key(*file)
+                    || self.pending.contains(&key.path(&self.site))
+            })
+            .collect();
+        let rendered: Vec<Result<crate::output::OutputFile, Diagnostic>> = {
+            use rayon::prelude::*;
+            wanted
+                .par_iter()
+                .map(|(_, key)| renderer.render(**key))
+                .collect()
+        };
+        let mut new_pages = Vec::with_capacity(rendered.len());
+        let mut render_problems = Vec::new();
+        for result in rendered {
+            match result {
+                Ok(file) => new_pages.push(file),
+                Err(problem) => render_problems.push(problem),
+            }
+        }
+        if !render_problems.is_empty() {
+            problems.extend(render_problems);
+            diagnostics::sort(&mut problems);
+            problems.dedup();
+            return Outcome::Failed {
+                diagnostics: problems,
+                elapsed: started.elapsed(),
+            };
+        }
+        if self.pending_all {
+            let statics = static_files(&self.site, theme);
+            self.static_paths = statics.iter().map(|f| f.path.clone()).collect();
+            new_pages.extend(statics);
+        }
+        let rendered_count = wanted.len();
+        let mut changed = Vec::new();
+        // Pages and static files that no longer exist go.
+        let static_paths = &self.static_paths;
+        self.pages.retain(|path, _| {
+            let keep = keys.contains_key(path) || static_paths.contains(path);
+            if !keep {
+                changed.push(path.clone());
+            }
+            keep
+        });
+        for file in new_pages {
+            let bytes: Arc<[u8]> = file.contents.into();
+            if self.pages.get(&file.path).is_none_or(|old| *old != bytes) {
+                changed.push(file.path.clone());
+                self.pages.insert(file.path, bytes);
+            }
+        }
+        changed.sort();
+        self.pending.clear();
+        self.pending_all = false;
+        Outcome::Rebuilt {
+            changed,
+            rendered: rendered_count,
+            warnings: problems,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+fn load_theme_for(root: &Path, config: Option<&SiteConfig>) -> Result<Theme, Vec<Diagnostic>> {
+    let name = config.map_or(crate::templates::BUILTIN_THEME, |c| c.theme.as_str());
+    load_theme(root, name)
+}
+
+/// What every page shows of the site as a whole (title, navigation, counts): when it changes,
+/// every page must be rendered again.
+fn fingerprint(site: &Site) -> String {
+    format!("{:?}", Views::new(site).site(""))
+}
+
+/// A dossier's loaded items, to be reused by the next load.
+fn into_reuse(dossier: Dossier) -> Reuse {
+    // A placeholder brief (empty text) stands in for a missing or broken one: not to reuse.
+    let pages = std::iter::once(dossier.index)
+        .filter(|p| !(p.kind == PageKind::Index && p.text.is_empty()))
+        .chain(dossier.summaries)
+        .chain(dossier.events)
+        .chain(dossier.drafts.summaries)
+        .chain(dossier.drafts.events);
+    Reuse::new(dossier.sources, pages, dossier.broken.failures)
+}
+
+/// A site with nothing in it, to stand in while the real one is being rebuilt.
+fn empty_site() -> Site {
+    let (dossier, _) = assemble(None, Default::default(), false);
+    Site {
+        dossier,
+        timeline: Default::default(),
+        graph: Graph::default(),
+        taxonomies: Vec::new(),
+    }
+}
+
+/// The paths of the pages that read any of `items`, in `site` as it stands.
+pub fn pages_reading(site: &Site, items: &BTreeSet<Item>) -> BTreeSet<String> {
+    let d = &site.dossier;
+    let graph = &site.graph;
+    let mut out = BTreeSet::new();
+    let source_path = |i: usize| paths::source(&d.sources[i].id);
+    // The page a citing document is shown on.
+    let doc_path = |doc: DocId| match doc {
+        DocId::Index => paths::HOME.to_string(),
+        DocId::Summary(i) => paths::summary(&d.summaries[i].slug),
+        DocId::Event(_) => paths::TIMELINE.to_string(),
+        DocId::Note(i) => paths::source(&d.sources[i].id),
+    };
+    // The sources a document cites (their "cited by" lists show it) or lists in its
+    // `sources` (their "listed as a source of" lists show it).
+    let touched_sources = |doc: DocId, out: &mut BTreeSet<String>| {
+        for c in graph.citations_of(doc) {
+            out.insert(source_path(c.source));
+        }
+        let listed = match doc {
+            DocId::Index => &d.index.meta.sources,
+            DocId::Summary(i) => &d.summaries[i].meta.sources,
+            DocId::Event(i) => &d.events[i].meta.sources,
+            DocId::Note(_) => return,
+        };
+        for (id, _) in listed {
+            if let Some(i) = d.source_index(id) {
+                out.insert(source_path(i));
+            }
+        }
+    };
+    let term_pages = |terms: &[crate::content::TermRef], out: &mut BTreeSet<String>| {
+        for (taxonomy, names) in terms_by_taxonomy(terms) {
+            out.insert(paths::taxonomy(taxonomy));
+            for name in names {
+                out.insert(paths::term(taxonomy, &slugify(name)));
+            }
+        }
+    };
+    for item in items {
+        match item {
+            Item::Index => {
+                out.insert(paths::HOME.to_string());
+                touched_sources(DocId::Index, &mut out);
+            }
+            Item::Summary(slug) => {
+                let Some(i) = d.summaries.iter().position(|p| &p.slug == slug) else {
+                    continue;
+                };
+                out.extend([
+                    paths::summary(slug),
+                    paths::SUMMARIES.to_string(),
+                    paths::HOME.to_string(),
+                ]);
+                touched_sources(DocId::Summary(i), &mut out);
+                term_pages(&d.summaries[i].meta.terms, &mut out);
+            }
+            Item::Event(slug) => {
+                let Some(i) = d.events.iter().position(|p| &p.slug == slug) else {
+                    continue;
+                };
+                out.extend([paths::TIMELINE.to_string(), paths::HOME.to_string()]);
+                // Citation numbers run through the timeline: an event's change can renumber
+                // the citations of every later event, shown on the sources they cite.
+                for e in 0..d.events.len() {
+                    touched_sources(DocId::Event(e), &mut out);
+                }
+                term_pages(&d.events[i].meta.terms, &mut out);
+            }
+            Item::Source(id) => {
+                let Some(i) = d.source_index(id) else {
+                    continue;
+                };
+                out.extend([
+                    source_path(i),
+                    paths::SOURCES.to_string(),
+                    paths::HOME.to_string(),
+                    paths::TIMELINE.to_string(),
+                ]);
+                for &c in &graph.cited_by[i] {
+                    out.insert(doc_path(graph.citations[c].doc));
+                }
+                for &doc in &graph.about[i] {
+                    out.insert(doc_path(doc));
+                }
+                touched_sources(DocId::Note(i), &mut out);
+                term_pages(&d.sources[i].meta.terms, &mut out);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_paths_are_classified() {
+        let changes = Changes::from_paths(
+            [
+                "content/sources/a.toml",
+                "content/summaries/b.md",
+                "site.toml",
+                "themes/briefing/static/style.css",
+                "content/notes.txt",
+            ]
+            .map(PathBuf::from),
+        );
+        assert!(changes.config && changes.theme);
+        assert_eq!(
+            changes.items,
+            BTreeSet::from([Item::Source("a".into()), Item::Summary("b".into())])
+        );
+        assert_eq!(changes.files.len(), 5);
+    }
+}

@@ -1,0 +1,330 @@
+//! Incremental rebuilds must equal full builds: after each kind of edit, the pages a `serve`
+//! session holds are byte-identical to those of a fresh build of the edited dossier.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::Dossier;
+use dossier::pipeline::{self, Options};
+use dossier::rebuild::{Changes, Outcome, Pages, Session};
+
+fn options(dossier: &Dossier) -> Options {
+    Options {
+        root: dossier.root.clone(),
+        drafts: false,
+        base_url: Some("http://127.0.0.1:1111".into()),
+    }
+}
+
+fn start(dossier: &Dossier) -> Session {
+    let (session, outcome) = Session::start(options(dossier)).expect("a dossier");
+    assert!(
+        matches!(outcome, Outcome::Rebuilt { .. }),
+        "first build failed: {outcome:?}"
+    );
+    session
+}
+
+/// A fresh, full build of the dossier as it now is.
+fn full_build(dossier: &Dossier) -> Pages {
+    start(dossier).pages().clone()
+}
+
+fn assert_same(incremental: &Pages, full: &Pages) {
+    let only_incremental: Vec<&String> = incremental
+        .keys()
+        .filter(|k| !full.contains_key(*k))
+        .collect();
+    let only_full: Vec<&String> = full
+        .keys()
+        .filter(|k| !incremental.contains_key(*k))
+        .collect();
+    assert!(
+        only_incremental.is_empty() && only_full.is_empty(),
+        "pages differ: stale {only_incremental:?}, missing {only_full:?}"
+    );
+    let differing: Vec<&String> = full
+        .keys()
+        .filter(|k| incremental[*k] != full[*k])
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "stale pages after an incremental rebuild: {differing:?}"
+    );
+}
+
+/// Apply `edit` (which returns the paths it touched) to a running session, and compare.
+fn assert_incremental_equals_full(edit: impl FnOnce(&Dossier) -> Vec<&'static str>) -> Vec<String> {
+    let dossier = Dossier::harbour();
+    let mut session = start(&dossier);
+    let touched = edit(&dossier);
+    let changes = Changes::from_paths(touched.into_iter().map(PathBuf::from));
+    let outcome = session.rebuild(&changes).expect("rebuilds");
+    let Outcome::Rebuilt { changed, .. } = outcome else {
+        panic!("rebuild failed: {outcome:?}")
+    };
+    assert_same(session.pages(), &full_build(&dossier));
+    changed
+}
+
+fn replace(dossier: &Dossier, rel: &str, from: &str, to: &str) {
+    let path = dossier.root.join(rel);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn the_session_renders_what_build_writes() {
+    let dossier = Dossier::harbour();
+    let session = start(&dossier);
+    let resolved = pipeline::resolve(&options(&dossier)).expect("resolves");
+    let files = pipeline::render(&resolved).expect("renders");
+    assert_eq!(session.pages().len(), files.len());
+    for file in files {
+        assert_eq!(
+            &*session.pages()[&file.path],
+            file.contents.as_slice(),
+            "{}",
+            file.path
+        );
+    }
+}
+
+#[test]
+fn editing_summary_text_rerenders_only_what_reads_it() {
+    let changed = assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/summaries/cost-overrun.md",
+            "a claim the council's release repeats",
+            "a claim the release repeats",
+        );
+        vec!["content/summaries/cost-overrun.md"]
+    });
+    // The summary and the source whose "cited by" quotes the edited sentence.
+    assert_eq!(
+        changed,
+        vec![
+            "sources/council-release/index.html",
+            "summaries/cost-overrun/index.html"
+        ]
+    );
+}
+
+#[test]
+fn adding_a_citation_updates_the_newly_cited_source() {
+    assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/summaries/cost-overrun.md",
+            "## What the record shows",
+            "The minutes list [two actions](src:committee-minutes#p5).\n\n## What the record shows",
+        );
+        vec!["content/summaries/cost-overrun.md"]
+    });
+}
+
+#[test]
+fn removing_a_citation_updates_the_source_no_longer_cited() {
+    assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/summaries/cost-overrun.md",
+            "| [Council release](src:council-release) | none |",
+            "| Council release | none |",
+        );
+        vec!["content/summaries/cost-overrun.md"]
+    });
+}
+
+#[test]
+fn editing_a_sidecar_updates_every_page_showing_the_source() {
+    assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/sources/courier-report.toml",
+            "title = \"Dredging bill doubles as harbour work overruns\"",
+            "title = \"Dredging bill doubles\"",
+        );
+        replace(
+            d,
+            "content/sources/courier-report.toml",
+            "issues = [\"survey age\", \"cost\"]",
+            "issues = [\"survey age\", \"procurement\"]",
+        );
+        vec!["content/sources/courier-report.toml"]
+    });
+}
+
+#[test]
+fn editing_source_text_moves_highlights_and_excerpts() {
+    assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/sources/courier-report.txt",
+            "Questions raised by the paper:",
+            "Questions the paper raised:",
+        );
+        vec!["content/sources/courier-report.txt"]
+    });
+}
+
+#[test]
+fn editing_an_event_date_reorders_and_renumbers_the_timeline() {
+    assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/events/survey.md",
+            "date = 2019-05-01",
+            "date = 2023-01-15",
+        );
+        vec!["content/events/survey.md"]
+    });
+}
+
+#[test]
+fn adding_and_removing_pages() {
+    assert_incremental_equals_full(|d| {
+        d.write(
+            "content/summaries/timeline-of-costs.md",
+            "+++\ntitle = \"Timeline of costs\"\n[taxonomies]\nissues = [\"budget\"]\n+++\n\nThe budget was [4.2 million](src:courier-report#p2).\n",
+        );
+        std::fs::remove_file(d.root.join("content/events/contract-signed.md")).expect("remove");
+        vec![
+            "content/summaries/timeline-of-costs.md",
+            "content/events/contract-signed.md",
+        ]
+    });
+}
+
+#[test]
+fn publishing_a_draft() {
+    assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/summaries/open-questions.md",
+            "draft = true",
+            "draft = false",
+        );
+        vec!["content/summaries/open-questions.md"]
+    });
+}
+
+#[test]
+fn editing_the_brief() {
+    assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/_index.md",
+            "See [the cost question]",
+            "Read [the cost question]",
+        );
+        vec!["content/_index.md"]
+    });
+}
+
+#[test]
+fn editing_a_template_rerenders_everything() {
+    assert_incremental_equals_full(|d| {
+        d.write("templates/summary.html", "{% extends \"base.html\" %}{% block content %}<h1>{{ page.title }}</h1>{{ page.content | safe }}{% endblock content %}");
+        vec!["templates/summary.html"]
+    });
+}
+
+#[test]
+fn editing_site_toml_rerenders_everything() {
+    assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "site.toml",
+            "title = \"The Kestrel Bay dredging contract\"",
+            "title = \"Kestrel Bay dredging\"",
+        );
+        vec!["site.toml"]
+    });
+}
+
+#[test]
+fn adding_a_static_file() {
+    let changed = assert_incremental_equals_full(|d| {
+        d.write("static/robots.txt", "User-agent: *\n");
+        vec!["static/robots.txt"]
+    });
+    assert_eq!(changed, vec!["robots.txt"]);
+}
+
+#[test]
+fn changes_made_while_broken_are_all_applied_once_fixed() {
+    let dossier = Dossier::harbour();
+    let mut session = start(&dossier);
+    let before = session.pages().clone();
+    // A broken edit: the pages stay as they were.
+    replace(
+        &dossier,
+        "content/summaries/cost-overrun.md",
+        "(src:committee-minutes#p4)",
+        "(src:committee-minutes#p40)",
+    );
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from(
+            "content/summaries/cost-overrun.md",
+        )]))
+        .expect("runs");
+    let Outcome::Failed { diagnostics, .. } = outcome else {
+        panic!("should fail")
+    };
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.message.contains("has no paragraph 40"))
+    );
+    assert_same(session.pages(), &before);
+    // Another file changes while it is broken, then the first is fixed.
+    replace(
+        &dossier,
+        "content/events/budget-vote.md",
+        "The council [approved",
+        "The full council [approved",
+    );
+    session
+        .rebuild(&Changes::from_paths([PathBuf::from(
+            "content/events/budget-vote.md",
+        )]))
+        .expect("runs");
+    replace(
+        &dossier,
+        "content/summaries/cost-overrun.md",
+        "(src:committee-minutes#p40)",
+        "(src:committee-minutes#p3)",
+    );
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from(
+            "content/summaries/cost-overrun.md",
+        )]))
+        .expect("runs");
+    assert!(matches!(outcome, Outcome::Rebuilt { .. }), "{outcome:?}");
+    assert_same(session.pages(), &full_build(&dossier));
+}
+
+#[test]
+fn a_stray_file_is_reported_and_its_removal_recovers() {
+    let dossier = Dossier::harbour();
+    let mut session = start(&dossier);
+    dossier.write("content/summaries/notes.txt", "scratch");
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from(
+            "content/summaries/notes.txt",
+        )]))
+        .expect("runs");
+    assert!(matches!(outcome, Outcome::Failed { .. }));
+    std::fs::remove_file(dossier.root.join("content/summaries/notes.txt")).expect("remove");
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from(
+            "content/summaries/notes.txt",
+        )]))
+        .expect("runs");
+    assert!(matches!(outcome, Outcome::Rebuilt { .. }), "{outcome:?}");
+    assert_same(session.pages(), &full_build(&dossier));
+}
