@@ -27,6 +27,11 @@ pub enum Command {
         after_help = "Examples:\n  dossier check\n  dossier check --root my-dossier --drafts"
     )]
     Check(CheckArgs),
+    /// Preview the dossier: serve it, rebuild on every change, reload open tabs
+    #[command(
+        after_help = "Examples:\n  dossier serve\n  dossier serve --port 8080 --open\n  dossier serve --root my-dossier --drafts"
+    )]
+    Serve(ServeArgs),
 }
 
 /// Arguments shared by the commands that read a dossier.
@@ -38,9 +43,6 @@ pub struct DossierArgs {
     /// Include pages marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
-    /// Print how long each stage took (load, resolve, render, write)
-    #[arg(long)]
-    pub timings: bool,
 }
 
 /// `dossier build`.
@@ -55,6 +57,9 @@ pub struct BuildArgs {
     /// Override base_url from site.toml (used for absolute URLs)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Print how long each stage took (load, resolve, render, write)
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// `dossier check`.
@@ -63,4 +68,24 @@ pub struct CheckArgs {
     /// Dossier and drafts.
     #[command(flatten)]
     pub dossier: DossierArgs,
+    /// Print how long each stage took (load, resolve, render)
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// `dossier serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Dossier and drafts.
+    #[command(flatten)]
+    pub dossier: DossierArgs,
+    /// The address to listen on (loopback by default; 0.0.0.0 serves your whole network)
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    pub interface: std::net::IpAddr,
+    /// The port to listen on (0 picks a free one)
+    #[arg(long, short, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
 }

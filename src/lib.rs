@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod quotation;
 pub mod rebuild;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod taxonomy;

@@ -9,7 +9,7 @@ use crate::cli::BuildArgs;
 
 /// Build the site and print a one-line summary.
 pub fn run(args: BuildArgs) -> ExitCode {
-    let timings = args.dossier.timings;
+    let timings = args.timings;
     let options = Options {
         root: args.dossier.root.clone(),
         drafts: args.dossier.drafts,

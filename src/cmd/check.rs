@@ -9,7 +9,7 @@ use crate::cli::CheckArgs;
 
 /// Check the dossier and print a one-line verdict.
 pub fn run(args: CheckArgs) -> ExitCode {
-    let timings = args.dossier.timings;
+    let timings = args.timings;
     let options = Options {
         root: args.dossier.root,
         drafts: args.dossier.drafts,

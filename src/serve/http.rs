@@ -1,0 +1,277 @@
+//! The HTTP side of `serve`, on axum: pages come from the build held in memory, never from the
+//! disk, so nothing outside the output can be served whatever the request says. Pretty URLs,
+//! `HEAD`, the site's 404 page, no directory listings; requests that try to climb out
+//! (`..`, encoded dots or slashes) are refused outright.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, RwLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use percent_encoding::percent_decode_str;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::live::{self, EVENTS_PATH, LiveEvent};
+use crate::rebuild::Pages;
+
+/// What the server shows: the last good build, and the errors of the latest build if it failed.
+#[derive(Debug, Clone, Default)]
+pub struct Served {
+    /// Output path → bytes.
+    pub pages: Arc<Pages>,
+    /// The diagnostics of the latest build, when it failed.
+    pub errors: Option<String>,
+}
+
+/// State shared by the handlers and the rebuild loop.
+#[derive(Debug)]
+pub struct AppState {
+    /// The current build.
+    pub served: RwLock<Served>,
+    /// Live events for open tabs; taken (and so closed) at shutdown, which ends every stream.
+    pub events: Mutex<Option<broadcast::Sender<LiveEvent>>>,
+}
+
+impl AppState {
+    /// State serving `served`.
+    pub fn new(served: Served) -> AppState {
+        let (sender, _) = broadcast::channel(64);
+        AppState {
+            served: RwLock::new(served),
+            events: Mutex::new(Some(sender)),
+        }
+    }
+
+    /// Replace what is served and tell the open tabs.
+    pub fn publish(&self, served: Served, event: LiveEvent) {
+        if let Ok(mut current) = self.served.write() {
+            *current = served;
+        }
+        if let Ok(events) = self.events.lock()
+            && let Some(sender) = events.as_ref()
+        {
+            // No open tab is not an error.
+            let _ = sender.send(event);
+        }
+    }
+
+    /// Close the event streams so open connections end and the server can stop.
+    pub fn close(&self) {
+        if let Ok(mut events) = self.events.lock() {
+            events.take();
+        }
+    }
+
+    fn current(&self) -> Served {
+        self.served.read().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// The routes: the event stream, and every other path looked up in the build.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .fallback(page)
+        .with_state(state)
+}
+
+async fn events(State(state): State<Arc<AppState>>) -> Response {
+    let receiver = state
+        .events
+        .lock()
+        .ok()
+        .and_then(|e| e.as_ref().map(broadcast::Sender::subscribe));
+    let Some(receiver) = receiver else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    // A tab that connects while the build is broken sees the errors at once.
+    let initial = state
+        .current()
+        .errors
+        .map(|text| LiveEvent::Errors { text });
+    let stream = tokio_stream::iter(initial)
+        .chain(BroadcastStream::new(receiver).filter_map(Result::ok))
+        .map(|e| Ok::<_, Infallible>(Event::default().event(e.name()).data(e.json())));
+    Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// An output file.
+    Found(String),
+    /// A folder without its trailing slash: redirect, so relative links resolve.
+    Redirect(String),
+    /// Nothing there.
+    NotFound,
+    /// A path that tries to climb out or hides separators: refused.
+    Refused,
+}
+
+/// Map a raw request path onto the build.
+pub fn lookup(raw: &str, pages: &Pages) -> Lookup {
+    let lower = raw.to_ascii_lowercase();
+    // Encoded separators are refused rather than decoded: no page has one in its name.
+    if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") {
+        return Lookup::Refused;
+    }
+    let Ok(decoded) = percent_decode_str(raw).decode_utf8() else {
+        return Lookup::Refused;
+    };
+    if decoded.contains('\\') || decoded.split('/').any(|s| s == ".." || s == ".") {
+        return Lookup::Refused;
+    }
+    let key = decoded.trim_start_matches('/');
+    if key.is_empty() || key.ends_with('/') {
+        let index = format!("{key}index.html");
+        return if pages.contains_key(&index) {
+            Lookup::Found(index)
+        } else {
+            Lookup::NotFound
+        };
+    }
+    if pages.contains_key(key) {
+        Lookup::Found(key.to_string())
+    } else if pages.contains_key(&format!("{key}/index.html")) {
+        Lookup::Redirect(format!("{raw}/"))
+    } else {
+        Lookup::NotFound
+    }
+}
+
+async fn page(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = (StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n").into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let served = state.current();
+    if served.pages.is_empty() {
+        // No good build yet: every path shows the errors until they are fixed.
+        let text = served
+            .errors
+            .as_deref()
+            .unwrap_or("The first build is still running.");
+        return file_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "error.html",
+            live::error_page(text),
+        );
+    }
+    match lookup(uri.path(), &served.pages) {
+        Lookup::Found(key) => {
+            let bytes = served.pages[&key].to_vec();
+            file_response(StatusCode::OK, &key, bytes)
+        }
+        Lookup::Redirect(to) => {
+            let location = match uri.query() {
+                Some(query) => format!("{to}?{query}"),
+                None => to,
+            };
+            let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+        Lookup::Refused => (StatusCode::BAD_REQUEST, "bad path\n").into_response(),
+        Lookup::NotFound => match served.pages.get("404.html") {
+            Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes.to_vec()),
+            None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+        },
+    }
+}
+
+/// A file with its content type; HTML gets the live-reload script.
+fn file_response(status: StatusCode, name: &str, bytes: Vec<u8>) -> Response {
+    let mime = mime_guess::from_path(name).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    let body = if is_html { live::inject(&bytes) } else { bytes };
+    let mut response = (status, Body::from(body)).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    // A preview must never show a stale copy.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages() -> Pages {
+        [
+            "index.html",
+            "sources/a/index.html",
+            "style.css",
+            "404.html",
+        ]
+        .into_iter()
+        .map(|p| (p.to_string(), Arc::from(&b"x"[..])))
+        .collect()
+    }
+
+    #[test]
+    fn pretty_urls_map_to_index_files() {
+        let p = pages();
+        assert_eq!(lookup("/", &p), Lookup::Found("index.html".into()));
+        assert_eq!(
+            lookup("/sources/a/", &p),
+            Lookup::Found("sources/a/index.html".into())
+        );
+        assert_eq!(
+            lookup("/sources/a/index.html", &p),
+            Lookup::Found("sources/a/index.html".into())
+        );
+        assert_eq!(
+            lookup("/sources/a", &p),
+            Lookup::Redirect("/sources/a/".into())
+        );
+        assert_eq!(lookup("/style.css", &p), Lookup::Found("style.css".into()));
+    }
+
+    #[test]
+    fn folders_without_an_index_are_not_listed() {
+        assert_eq!(lookup("/sources/", &pages()), Lookup::NotFound);
+    }
+
+    #[test]
+    fn climbing_out_is_refused() {
+        let p = pages();
+        for path in [
+            "/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+            "/sources/%2E%2E/%2E%2E/etc/passwd",
+            "/a%2fb",
+            "/a%5cb",
+            "/..%5c..%5cetc",
+            "/%00",
+            "/./index.html",
+        ] {
+            assert_eq!(lookup(path, &p), Lookup::Refused, "{path}");
+        }
+        assert_eq!(lookup("//etc/passwd", &p), Lookup::NotFound);
+    }
+}

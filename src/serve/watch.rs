@@ -1,0 +1,200 @@
+//! Watching the dossier for changes with notify, debounced: site.toml at the root, and
+//! `content/`, `templates/`, `static/` and `themes/` recursively (watched as they appear).
+//! Editors save in many ways — write to a temporary file and rename, truncate then write,
+//! bursts of events — so events are gathered for a short quiet period, reduced to the set of
+//! paths touched, and the rebuild re-walks `content/` rather than trusting event kinds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
+use notify_debouncer_full::notify::{
+    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
+};
+use notify_debouncer_full::{
+    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
+};
+
+use crate::config::CONFIG_FILE;
+use crate::content::load::is_ignored;
+
+/// The folders whose changes matter, besides site.toml.
+pub const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
+
+/// How long the files must be quiet before a rebuild starts.
+const QUIET: Duration = Duration::from_millis(30);
+
+/// notify's native backend, or polling where the native one cannot be used.
+enum Backend {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Polling(Debouncer<PollWatcher, NoCache>),
+}
+
+impl Backend {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Backend::Native(d) => d.watch(path, mode),
+            Backend::Polling(d) => d.watch(path, mode),
+        }
+    }
+}
+
+/// A watcher on a dossier root, yielding batches of changed paths relative to the root.
+pub struct Watcher {
+    root: PathBuf,
+    backend: Backend,
+    events: Receiver<DebounceEventResult>,
+    watched: BTreeSet<&'static str>,
+    /// A line for the terminal, e.g. when notify's native backend could not be used.
+    pub note: Option<String>,
+}
+
+impl Watcher {
+    /// Start watching `root`. Falls back to polling when the native backend fails (for
+    /// example when the system's limit on watches is reached).
+    pub fn new(root: &Path) -> notify::Result<Watcher> {
+        // Events carry the paths as watched: watch the absolute path so they can be made
+        // relative to it again.
+        let root = std::fs::canonicalize(root)?;
+        let (sender, events) = channel();
+        let native = new_debouncer_opt::<_, RecommendedWatcher, _>(
+            QUIET,
+            None,
+            sender,
+            RecommendedCache::new(),
+            notify::Config::default(),
+        )
+        .map(Backend::Native);
+        let mut watcher = match native {
+            Ok(backend) => Watcher {
+                root: root.clone(),
+                backend,
+                events,
+                watched: BTreeSet::new(),
+                note: None,
+            },
+            Err(e) => Watcher::polling(&root, &e)?,
+        };
+        if let Err(e) = watcher.watch_all() {
+            watcher = Watcher::polling(&root, &e)?;
+            watcher.watch_all()?;
+        }
+        Ok(watcher)
+    }
+
+    fn polling(root: &Path, why: &notify::Error) -> notify::Result<Watcher> {
+        let (sender, events) = channel();
+        let poll = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+        let debouncer = new_debouncer_opt::<_, PollWatcher, _>(QUIET, None, sender, NoCache, poll)?;
+        Ok(Watcher {
+            root: root.to_path_buf(),
+            backend: Backend::Polling(debouncer),
+            events,
+            watched: BTreeSet::new(),
+            note: Some(format!("watching by polling every 300 ms ({why})")),
+        })
+    }
+
+    /// Watch the root itself (for site.toml and folders that appear) and each watched folder
+    /// that exists and is not watched yet.
+    fn watch_all(&mut self) -> notify::Result<()> {
+        if self.watched.is_empty() {
+            self.backend
+                .watch(&self.root, RecursiveMode::NonRecursive)?;
+        }
+        for dir in WATCHED_DIRS {
+            let path = self.root.join(dir);
+            if !self.watched.contains(dir) && path.is_dir() {
+                self.backend.watch(&path, RecursiveMode::Recursive)?;
+                self.watched.insert(dir);
+            }
+        }
+        Ok(())
+    }
+
+    /// Wait for the next batch of changes: the paths (relative to the root) that matter.
+    /// Returns `None` when the watcher has stopped.
+    pub fn next_batch(&mut self) -> Option<BTreeSet<PathBuf>> {
+        loop {
+            let first = self.events.recv().ok()?;
+            let mut batch = BTreeSet::new();
+            self.collect(first, &mut batch);
+            // More events may be on their way (an editor's save is several); take what has
+            // already arrived.
+            loop {
+                match self.events.recv_timeout(Duration::from_millis(5)) {
+                    Ok(more) => self.collect(more, &mut batch),
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return None,
+                }
+            }
+            // A watched folder may have just been created.
+            if let Err(e) = self.watch_all() {
+                self.note = Some(format!("cannot watch a new folder: {e}"));
+            }
+            if !batch.is_empty() {
+                return Some(batch);
+            }
+        }
+    }
+
+    fn collect(&self, result: DebounceEventResult, batch: &mut BTreeSet<PathBuf>) {
+        let Ok(events) = result else { return };
+        for event in events {
+            // Reading a file is an event too, and every rebuild reads: only writes,
+            // creations, removals and renames matter.
+            let write_closed = matches!(
+                event.event.kind,
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+            );
+            if !write_closed && matches!(event.event.kind, EventKind::Access(_) | EventKind::Other)
+            {
+                continue;
+            }
+            for path in &event.event.paths {
+                if let Some(rel) = relevant(&self.root, path) {
+                    batch.insert(rel);
+                }
+            }
+        }
+    }
+}
+
+/// The path relative to the root if a change to it matters: site.toml, or a file in a
+/// watched folder that is not hidden or an editor's leftover.
+pub fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel.components().map(|c| c.as_os_str());
+    let first = parts.next()?.to_str()?;
+    let matters =
+        first == CONFIG_FILE && rel.components().count() == 1 || WATCHED_DIRS.contains(&first);
+    let ignored = rel.components().any(|c| is_ignored(c.as_os_str()));
+    (matters && !ignored).then(|| rel.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_dossier_files_matter() {
+        let root = Path::new("/d");
+        let rel = |p: &str| relevant(root, Path::new(p));
+        assert_eq!(rel("/d/site.toml"), Some(PathBuf::from("site.toml")));
+        assert_eq!(
+            rel("/d/content/summaries/a.md"),
+            Some(PathBuf::from("content/summaries/a.md"))
+        );
+        assert_eq!(
+            rel("/d/templates/base.html"),
+            Some(PathBuf::from("templates/base.html"))
+        );
+        assert_eq!(rel("/d/public/index.html"), None);
+        assert_eq!(rel("/d/content/summaries/.a.md.swp"), None);
+        assert_eq!(rel("/d/content/summaries/a.md~"), None);
+        assert_eq!(rel("/d/.git/index"), None);
+        assert_eq!(rel("/elsewhere/site.toml"), None);
+    }
+}
