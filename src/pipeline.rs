@@ -98,7 +98,7 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
     let theme = config.as_ref().map(|c| load_theme(root, &c.theme));
     let (dossier, config_ok) = assemble(config, content, options.drafts);
     let loaded = Instant::now();
-    let (site, mut site_problems) = resolve_site(dossier, config_ok);
+    let (site, mut site_problems) = resolve_site(dossier, config_ok, &mut Default::default());
     let stages = vec![("load", loaded - started), ("resolve", loaded.elapsed())];
     problems.append(&mut site_problems);
     let theme = match theme {

@@ -10,16 +10,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{CONFIG_FILE, SiteConfig};
-use crate::content::load::{Reuse, load_layout, scan_content};
-use crate::content::{Dossier, PageKind, terms_by_taxonomy};
+use crate::content::load::{Layout, Reuse, load_layout, scan_content};
+use crate::content::{Dossier, PageKind, PageMeta, TermRef, terms_by_taxonomy};
 use crate::diagnostics::{self, Diagnostic};
 use crate::pipeline::{Failure, Options, assemble, effective_base_url, load_config};
 use crate::render::{PageKey, Renderer, static_files};
 use crate::site::{Site, resolve_site};
 use crate::slug::slugify;
 use crate::templates::{Theme, load_theme};
-use crate::view::{Views, paths};
-use crate::xref::{DocId, Graph};
+use crate::view::{paths, site_view};
+use crate::xref::{self, DocId, DocKey, Graph};
 
 /// A piece of content that pages read, by its stable name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -124,12 +124,26 @@ pub enum Outcome {
     },
 }
 
+/// How much of an item a change touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// Only its body: pages that show its text or its citations.
+    Body,
+    /// Its metadata too (title, date, terms, sources…), or it appeared or vanished: every
+    /// page that lists it as well.
+    All,
+}
+
 /// A dossier kept in memory between rebuilds.
 pub struct Session {
     options: Options,
     config: Option<SiteConfig>,
     config_problems: Vec<Diagnostic>,
     theme: Result<Theme, Vec<Diagnostic>>,
+    /// The files of `content/`, as last walked.
+    layout: Layout,
+    /// Documents resolved before, reused while they and their sources are unchanged.
+    resolved: xref::Cache,
     site: Site,
     pages: Pages,
     /// Page paths that must be rendered at the next successful build (changes accumulate
@@ -150,14 +164,17 @@ impl Session {
         let theme = load_theme_for(&options.root, config.as_ref());
         let layout = scan_content(&options.root);
         let (content, content_problems) =
-            load_layout(&options.root, layout, Reuse::default(), &|_| true);
+            load_layout(&options.root, &layout, Reuse::default(), &|_| true);
         let (dossier, config_ok) = assemble(config.clone(), content, options.drafts);
-        let (site, site_problems) = resolve_site(dossier, config_ok);
+        let mut resolved = xref::Cache::default();
+        let (site, site_problems) = resolve_site(dossier, config_ok, &mut resolved);
         let mut session = Session {
             options,
             config,
             config_problems,
             theme,
+            layout,
+            resolved,
             site,
             pages: Pages::new(),
             pending: BTreeSet::new(),
@@ -191,23 +208,74 @@ impl Session {
             self.theme = load_theme_for(&root, self.config.as_ref());
             self.pending_all = true;
         }
-        // Pages that read what changed, as the site stood before the change…
-        let before = fingerprint(&self.site);
-        self.pending
-            .extend(pages_reading(&self.site, &changes.items));
 
+        // The pages that read what changed, as the site stood before the change, for either
+        // extent (which one applies is known once the new files are read)…
+        let old = &self.site;
+        let before = fingerprint(old);
+        let before_shape = Shape::of(&old.dossier);
+        let before_meta: Vec<Option<PageMeta>> = changes
+            .items
+            .iter()
+            .map(|item| page_meta(&old.dossier, item))
+            .collect();
+        let before_pages: Vec<[BTreeSet<String>; 2]> = changes
+            .items
+            .iter()
+            .map(|item| {
+                [
+                    pages_reading(old, item, Extent::Body),
+                    pages_reading(old, item, Extent::All),
+                ]
+            })
+            .collect();
+
+        // Walk content/ again only if files appeared or vanished: the layout depends on names.
+        let appeared_or_vanished = changes.files.iter().any(|f| {
+            f.starts_with("content") && root.join(f).exists() != self.layout.paths.contains(f)
+        });
+        if appeared_or_vanished {
+            self.layout = scan_content(&root);
+        }
         let site = std::mem::replace(&mut self.site, empty_site());
-        let reuse = into_reuse(site.dossier);
-        let layout = scan_content(&root);
         let changed = |path: &Path| {
             let rel = path.strip_prefix(&root).unwrap_or(path);
             changes.files.contains(rel)
         };
-        let (content, content_problems) = load_layout(&root, layout, reuse, &changed);
+        let (content, content_problems) =
+            load_layout(&root, &self.layout, into_reuse(site.dossier), &changed);
         let (dossier, config_ok) = assemble(self.config.clone(), content, self.options.drafts);
-        let (site, site_problems) = resolve_site(dossier, config_ok);
+
+        // A resolution holds indices and reads sources: when those move or change, none can
+        // be reused; otherwise only the changed documents are resolved again.
+        let sources_changed = changes.items.iter().any(|i| matches!(i, Item::Source(_)));
+        if changes.config || sources_changed || Shape::of(&dossier) != before_shape {
+            self.resolved.clear();
+        } else {
+            for item in &changes.items {
+                self.resolved.forget(&match item {
+                    Item::Index => DocKey::Index,
+                    Item::Summary(slug) => DocKey::Summary(slug.clone()),
+                    Item::Event(slug) => DocKey::Event(slug.clone()),
+                    Item::Source(id) => DocKey::Note(id.clone()),
+                });
+            }
+        }
+        let (site, site_problems) = resolve_site(dossier, config_ok, &mut self.resolved);
+
         // …and after it.
-        self.pending.extend(pages_reading(&site, &changes.items));
+        for ((item, old_meta), [body, all]) in
+            changes.items.iter().zip(before_meta).zip(before_pages)
+        {
+            let new_meta = page_meta(&site.dossier, item);
+            let extent = match (&old_meta, &new_meta) {
+                (Some(old), Some(new)) if old == new => Extent::Body,
+                _ => Extent::All,
+            };
+            self.pending
+                .extend(if extent == Extent::Body { body } else { all });
+            self.pending.extend(pages_reading(&site, item, extent));
+        }
         if fingerprint(&site) != before {
             self.pending_all = true;
         }
@@ -319,7 +387,40 @@ fn load_theme_for(root: &Path, config: Option<&SiteConfig>) -> Result<Theme, Vec
 /// What every page shows of the site as a whole (title, navigation, counts): when it changes,
 /// every page must be rendered again.
 fn fingerprint(site: &Site) -> String {
-    format!("{:?}", Views::new(site).site(""))
+    format!("{:?}", site_view(site, ""))
+}
+
+/// The ids of the sources and the slugs of the published summaries and events: resolutions
+/// hold indices into these lists.
+#[derive(PartialEq, Eq)]
+struct Shape(Vec<String>);
+
+impl Shape {
+    fn of(dossier: &Dossier) -> Shape {
+        let ids = dossier.sources.iter().map(|s| &s.id);
+        let summaries = dossier.summaries.iter().map(|p| &p.slug);
+        let events = dossier.events.iter().map(|p| &p.slug);
+        // The separators keep the three lists apart.
+        Shape(
+            ids.chain([&String::from("/")])
+                .chain(summaries)
+                .chain([&String::from("/")])
+                .chain(events)
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
+/// The front matter of a published summary or event, to tell a body edit from one that
+/// changes what lists show. Sources and the brief have none to compare.
+fn page_meta(dossier: &Dossier, item: &Item) -> Option<PageMeta> {
+    let page = match item {
+        Item::Summary(slug) => dossier.summaries.iter().find(|p| &p.slug == slug),
+        Item::Event(slug) => dossier.events.iter().find(|p| &p.slug == slug),
+        Item::Index | Item::Source(_) => None,
+    };
+    page.map(|p| p.meta.clone())
 }
 
 /// A dossier's loaded items, to be reused by the next load.
@@ -345,8 +446,10 @@ fn empty_site() -> Site {
     }
 }
 
-/// The paths of the pages that read any of `items`, in `site` as it stands.
-pub fn pages_reading(site: &Site, items: &BTreeSet<Item>) -> BTreeSet<String> {
+/// The paths of the pages that read `item` to the given extent, in `site` as it stands.
+/// Nothing when the item is not in the site (it was added or removed: the other side of the
+/// change knows its pages).
+pub fn pages_reading(site: &Site, item: &Item, extent: Extent) -> BTreeSet<String> {
     let d = &site.dossier;
     let graph = &site.graph;
     let mut out = BTreeSet::new();
@@ -358,25 +461,21 @@ pub fn pages_reading(site: &Site, items: &BTreeSet<Item>) -> BTreeSet<String> {
         DocId::Event(_) => paths::TIMELINE.to_string(),
         DocId::Note(i) => paths::source(&d.sources[i].id),
     };
-    // The sources a document cites (their "cited by" lists show it) or lists in its
-    // `sources` (their "listed as a source of" lists show it).
-    let touched_sources = |doc: DocId, out: &mut BTreeSet<String>| {
+    // The sources a document cites: their "cited by" lists show its sentences.
+    let cited_sources = |doc: DocId, out: &mut BTreeSet<String>| {
         for c in graph.citations_of(doc) {
             out.insert(source_path(c.source));
         }
-        let listed = match doc {
-            DocId::Index => &d.index.meta.sources,
-            DocId::Summary(i) => &d.summaries[i].meta.sources,
-            DocId::Event(i) => &d.events[i].meta.sources,
-            DocId::Note(_) => return,
-        };
+    };
+    // The sources a page lists in its `sources`: their pages show its title.
+    let listed_sources = |listed: &[(String, usize)], out: &mut BTreeSet<String>| {
         for (id, _) in listed {
             if let Some(i) = d.source_index(id) {
                 out.insert(source_path(i));
             }
         }
     };
-    let term_pages = |terms: &[crate::content::TermRef], out: &mut BTreeSet<String>| {
+    let term_pages = |terms: &[TermRef], out: &mut BTreeSet<String>| {
         for (taxonomy, names) in terms_by_taxonomy(terms) {
             out.insert(paths::taxonomy(taxonomy));
             for name in names {
@@ -384,55 +483,60 @@ pub fn pages_reading(site: &Site, items: &BTreeSet<Item>) -> BTreeSet<String> {
             }
         }
     };
-    for item in items {
-        match item {
-            Item::Index => {
-                out.insert(paths::HOME.to_string());
-                touched_sources(DocId::Index, &mut out);
-            }
-            Item::Summary(slug) => {
-                let Some(i) = d.summaries.iter().position(|p| &p.slug == slug) else {
-                    continue;
-                };
-                out.extend([
-                    paths::summary(slug),
-                    paths::SUMMARIES.to_string(),
-                    paths::HOME.to_string(),
-                ]);
-                touched_sources(DocId::Summary(i), &mut out);
+    match item {
+        Item::Index => {
+            out.insert(paths::HOME.to_string());
+            cited_sources(DocId::Index, &mut out);
+            listed_sources(&d.index.meta.sources, &mut out);
+        }
+        Item::Summary(slug) => {
+            let Some(i) = d.summaries.iter().position(|p| &p.slug == slug) else {
+                return out;
+            };
+            out.insert(paths::summary(slug));
+            cited_sources(DocId::Summary(i), &mut out);
+            if extent == Extent::All {
+                // Lists show a summary's title, description and date; term pages its terms.
+                out.extend([paths::SUMMARIES.to_string(), paths::HOME.to_string()]);
+                listed_sources(&d.summaries[i].meta.sources, &mut out);
                 term_pages(&d.summaries[i].meta.terms, &mut out);
             }
-            Item::Event(slug) => {
-                let Some(i) = d.events.iter().position(|p| &p.slug == slug) else {
-                    continue;
-                };
-                out.extend([paths::TIMELINE.to_string(), paths::HOME.to_string()]);
-                // Citation numbers run through the timeline: an event's change can renumber
-                // the citations of every later event, shown on the sources they cite.
-                for e in 0..d.events.len() {
-                    touched_sources(DocId::Event(e), &mut out);
-                }
+        }
+        Item::Event(slug) => {
+            let Some(i) = d.events.iter().position(|p| &p.slug == slug) else {
+                return out;
+            };
+            out.insert(paths::TIMELINE.to_string());
+            // Citation numbers run through the timeline: an event's change can renumber the
+            // citations of every later event, shown on the sources they cite.
+            for e in 0..d.events.len() {
+                cited_sources(DocId::Event(e), &mut out);
+            }
+            if extent == Extent::All {
+                out.insert(paths::HOME.to_string());
+                listed_sources(&d.events[i].meta.sources, &mut out);
                 term_pages(&d.events[i].meta.terms, &mut out);
             }
-            Item::Source(id) => {
-                let Some(i) = d.source_index(id) else {
-                    continue;
-                };
-                out.extend([
-                    source_path(i),
-                    paths::SOURCES.to_string(),
-                    paths::HOME.to_string(),
-                    paths::TIMELINE.to_string(),
-                ]);
-                for &c in &graph.cited_by[i] {
-                    out.insert(doc_path(graph.citations[c].doc));
-                }
-                for &doc in &graph.about[i] {
-                    out.insert(doc_path(doc));
-                }
-                touched_sources(DocId::Note(i), &mut out);
-                term_pages(&d.sources[i].meta.terms, &mut out);
+        }
+        Item::Source(id) => {
+            // Sources are evidence and rarely change: every page showing one is rendered.
+            let Some(i) = d.source_index(id) else {
+                return out;
+            };
+            out.extend([
+                source_path(i),
+                paths::SOURCES.to_string(),
+                paths::HOME.to_string(),
+                paths::TIMELINE.to_string(),
+            ]);
+            for &c in &graph.cited_by[i] {
+                out.insert(doc_path(graph.citations[c].doc));
             }
+            for &doc in &graph.about[i] {
+                out.insert(doc_path(doc));
+            }
+            cited_sources(DocId::Note(i), &mut out);
+            term_pages(&d.sources[i].meta.terms, &mut out);
         }
     }
     out

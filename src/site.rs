@@ -5,7 +5,7 @@ use crate::content::Dossier;
 use crate::diagnostics::Diagnostic;
 use crate::taxonomy::{Taxonomy, build_taxonomies};
 use crate::timeline::{Timeline, build_timeline};
-use crate::xref::{Graph, resolve};
+use crate::xref::{Cache, Graph, resolve};
 
 /// Everything rendering needs, resolved.
 #[derive(Debug, Clone)]
@@ -23,9 +23,14 @@ pub struct Site {
 /// Resolve a loaded dossier. Diagnostics include warnings; the site is complete either way,
 /// but must not be rendered if any diagnostic is an error. `taxonomies_declared` is false when
 /// site.toml could not be read, and its declarations are unknown: terms are not checked then.
-pub fn resolve_site(dossier: Dossier, taxonomies_declared: bool) -> (Site, Vec<Diagnostic>) {
+/// `cache` holds documents resolved before (see [`Cache`]); pass a new one for a full build.
+pub fn resolve_site(
+    dossier: Dossier,
+    taxonomies_declared: bool,
+    cache: &mut Cache,
+) -> (Site, Vec<Diagnostic>) {
     let timeline = build_timeline(&dossier);
-    let (graph, mut problems) = resolve(&dossier, &timeline.event_order());
+    let (graph, mut problems) = resolve(&dossier, &timeline.event_order(), cache);
     let (taxonomies, mut taxonomy_problems) = build_taxonomies(&dossier);
     if taxonomies_declared {
         problems.append(&mut taxonomy_problems);

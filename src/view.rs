@@ -502,6 +502,32 @@ pub const MATRIX_MAX_SOURCES: usize = 60;
 /// How many sources and summaries the home page lists before linking to the full lists.
 pub const HOME_LIST_LIMIT: usize = 25;
 
+/// The `site` value every page receives.
+pub fn site_view<'a>(site: &'a Site, base_url: &'a str) -> SiteView<'a> {
+    let config = &site.dossier.config;
+    SiteView {
+        title: &config.title,
+        description: &config.description,
+        language: &config.language,
+        base_url,
+        taxonomies: site
+            .taxonomies
+            .iter()
+            .map(|t| NavItem {
+                title: t.title.clone(),
+                path: paths::taxonomy(&t.name),
+            })
+            .collect(),
+        counts: Counts {
+            sources: site.dossier.sources.len(),
+            summaries: site.dossier.summaries.len(),
+            events: site.dossier.events.len(),
+            citations: site.graph.citations.len(),
+        },
+        highlight_css: crate::highlight::STYLESHEET_PATH,
+    }
+}
+
 /// Builds views from a resolved site.
 pub struct Views<'a> {
     site: &'a Site,
@@ -528,29 +554,7 @@ impl<'a> Views<'a> {
 
     /// The `site` value.
     pub fn site(&self, base_url: &'a str) -> SiteView<'a> {
-        let config = &self.site.dossier.config;
-        SiteView {
-            title: &config.title,
-            description: &config.description,
-            language: &config.language,
-            base_url,
-            taxonomies: self
-                .site
-                .taxonomies
-                .iter()
-                .map(|t| NavItem {
-                    title: t.title.clone(),
-                    path: paths::taxonomy(&t.name),
-                })
-                .collect(),
-            counts: Counts {
-                sources: self.site.dossier.sources.len(),
-                summaries: self.site.dossier.summaries.len(),
-                events: self.site.dossier.events.len(),
-                citations: self.site.graph.citations.len(),
-            },
-            highlight_css: crate::highlight::STYLESHEET_PATH,
-        }
+        site_view(self.site, base_url)
     }
 
     fn source_item(&self, i: usize) -> SourceItem<'a> {

@@ -109,15 +109,66 @@ struct Ids<'a> {
 }
 
 /// A citation before it gets its global index and page number.
+#[derive(Debug, Clone)]
 struct Draft {
     offset: usize,
     target: LinkTarget,
     citation: Option<(Citation, Vec<Range<usize>>)>,
 }
 
+/// A document's name that survives reloads (indices do not).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DocKey {
+    /// The brief.
+    Index,
+    /// A summary, by slug.
+    Summary(String),
+    /// An event, by slug.
+    Event(String),
+    /// A source's note, by source id.
+    Note(String),
+}
+
+impl DocKey {
+    fn of(dossier: &Dossier, doc: DocId) -> DocKey {
+        match doc {
+            DocId::Index => DocKey::Index,
+            DocId::Summary(i) => DocKey::Summary(dossier.summaries[i].slug.clone()),
+            DocId::Event(i) => DocKey::Event(dossier.events[i].slug.clone()),
+            DocId::Note(i) => DocKey::Note(dossier.sources[i].id.clone()),
+        }
+    }
+}
+
+/// Documents resolved by an earlier run, reused by `serve` while the document and all it
+/// depends on are unchanged. A resolution holds indices into the dossier and reads its
+/// sources, so the cache must be cleared whenever a source changes or any source, summary or
+/// event is added or removed; otherwise forgetting the changed documents is enough.
+#[derive(Debug, Default)]
+pub struct Cache {
+    docs: HashMap<DocKey, (Vec<Draft>, Vec<Diagnostic>)>,
+}
+
+impl Cache {
+    /// Forget everything.
+    pub fn clear(&mut self) {
+        self.docs.clear();
+    }
+
+    /// Forget one document.
+    pub fn forget(&mut self, key: &DocKey) {
+        self.docs.remove(key);
+    }
+}
+
 /// Build the graph. `event_order` is the order events appear on the timeline, which is the
-/// order their citations are numbered in.
-pub fn resolve(dossier: &Dossier, event_order: &[usize]) -> (Graph, Vec<Diagnostic>) {
+/// order their citations are numbered in. Documents found in `cache` are not resolved again;
+/// the others are, and are added to it.
+pub fn resolve(
+    dossier: &Dossier,
+    event_order: &[usize],
+    cache: &mut Cache,
+) -> (Graph, Vec<Diagnostic>) {
     let ids = Ids {
         sources: dossier
             .sources
@@ -153,13 +204,21 @@ pub fn resolve(dossier: &Dossier, event_order: &[usize]) -> (Graph, Vec<Diagnost
             .map(|(i, _)| DocId::Note(i)),
     );
 
+    let keys: Vec<DocKey> = docs.iter().map(|&doc| DocKey::of(dossier, doc)).collect();
     let resolved: Vec<(Vec<Draft>, Vec<Diagnostic>)> = docs
         .par_iter()
-        .map(|&doc| {
-            let (path, body) = document(dossier, doc);
-            ids.resolve_document(doc, path, body)
+        .zip(&keys)
+        .map(|(&doc, key)| match cache.docs.get(key) {
+            Some(known) => known.clone(),
+            None => {
+                let (path, body) = document(dossier, doc);
+                ids.resolve_document(doc, path, body)
+            }
         })
         .collect();
+    for (key, resolution) in keys.into_iter().zip(&resolved) {
+        cache.docs.entry(key).or_insert_with(|| resolution.clone());
+    }
 
     let mut graph = Graph {
         cited_by: vec![Vec::new(); dossier.sources.len()],

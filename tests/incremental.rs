@@ -328,3 +328,66 @@ fn a_stray_file_is_reported_and_its_removal_recovers() {
     assert!(matches!(outcome, Outcome::Rebuilt { .. }), "{outcome:?}");
     assert_same(session.pages(), &full_build(&dossier));
 }
+
+#[test]
+fn a_source_edit_rechecks_quotations_resolved_before() {
+    let dossier = Dossier::harbour();
+    let mut session = start(&dossier);
+    // The summary and an event quote "three years"; neither is edited, only the source.
+    replace(
+        &dossier,
+        "content/sources/courier-report.txt",
+        "three years before",
+        "some years before",
+    );
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from(
+            "content/sources/courier-report.txt",
+        )]))
+        .expect("runs");
+    let Outcome::Failed { diagnostics, .. } = outcome else {
+        panic!("a cached quotation was trusted: {outcome:?}")
+    };
+    assert!(
+        diagnostics.iter().any(|d| d.is_error()
+            && d.location
+                .as_ref()
+                .is_some_and(|l| l.path.ends_with("content/events/contract-signed.md"))),
+        "{diagnostics:?}"
+    );
+    // Exactly what a fresh build reports.
+    let (_, fresh) = Session::start(options(&dossier)).expect("a dossier");
+    let Outcome::Failed {
+        diagnostics: expected,
+        ..
+    } = fresh
+    else {
+        panic!("a fresh build must fail too")
+    };
+    assert_eq!(diagnostics, expected);
+}
+
+#[test]
+fn retitling_a_summary_updates_every_list_showing_it() {
+    let changed = assert_incremental_equals_full(|d| {
+        replace(
+            d,
+            "content/summaries/cost-overrun.md",
+            "title = \"The cost question\"",
+            "title = \"Who knew the cost?\"",
+        );
+        vec!["content/summaries/cost-overrun.md"]
+    });
+    for page in [
+        "index.html",
+        "summaries/index.html",
+        "issues/index.html",
+        "issues/cost/index.html",
+        "sources/courier-report/index.html",
+    ] {
+        assert!(
+            changed.contains(&page.to_string()),
+            "{page} not updated: {changed:?}"
+        );
+    }
+}

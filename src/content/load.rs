@@ -1,7 +1,7 @@
 //! Loading `content/`: walk it, classify every file (anything unexpected is an error, not
 //! skipped), then read and parse the files in parallel. Every problem is collected.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -58,6 +58,9 @@ pub struct Layout {
     pub problems: Vec<Diagnostic>,
     /// Ids of the files those problems are about.
     pub broken: Broken,
+    /// Every file and folder the walk saw, relative to the root: the layout depends on these
+    /// names only, so while they stay the same it need not be walked again.
+    pub paths: HashSet<PathBuf>,
 }
 
 /// Items of an earlier load that a new load may reuse when their files did not change.
@@ -112,7 +115,7 @@ struct SourceFiles {
 
 /// Walk and load `root/content`. Paths in diagnostics are relative to `root`.
 pub fn load_content(root: &Path) -> (Content, Vec<Diagnostic>) {
-    load_layout(root, scan_content(root), Reuse::default(), &|_| true)
+    load_layout(root, &scan_content(root), Reuse::default(), &|_| true)
 }
 
 /// Walk `root/content` and classify every file, reading none of them.
@@ -122,6 +125,7 @@ pub fn scan_content(root: &Path) -> Layout {
     let mut sources: BTreeMap<String, SourceFiles> = BTreeMap::new();
     let mut pages: Vec<(PageKind, String, PathBuf)> = Vec::new();
     let mut broken = Broken::default();
+    let mut paths = HashSet::new();
 
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
@@ -158,6 +162,7 @@ pub fn scan_content(root: &Path) -> Layout {
             continue;
         }
         let rel = relative(root, entry.path());
+        paths.insert(rel.clone());
         let is_dir = entry.file_type().is_dir();
         let name = entry.file_name().to_string_lossy();
         let parent = entry
@@ -256,6 +261,7 @@ pub fn scan_content(root: &Path) -> Layout {
         pages: page_jobs,
         problems,
         broken,
+        paths,
     }
 }
 
@@ -263,17 +269,14 @@ pub fn scan_content(root: &Path) -> Layout {
 /// are read and parsed, in parallel; the others are taken from `reuse`, failures included.
 pub fn load_layout(
     root: &Path,
-    layout: Layout,
+    layout: &Layout,
     mut reuse: Reuse,
     changed: &(dyn Fn(&Path) -> bool + Sync),
 ) -> (Content, Vec<Diagnostic>) {
-    let Layout {
-        index,
-        sources: source_jobs,
-        pages: page_jobs,
-        mut problems,
-        mut broken,
-    } = layout;
+    let source_jobs = &layout.sources;
+    let page_jobs = &layout.pages;
+    let mut problems = layout.problems.clone();
+    let mut broken = layout.broken.clone();
 
     // What can be reused is taken out first; the rest is loaded in parallel.
     type Loaded<T> = Option<Result<T, Vec<Diagnostic>>>;
@@ -319,41 +322,41 @@ pub fn load_layout(
         });
 
     let mut content = Content::default();
-    for ((id, text, _), result) in source_jobs.into_iter().zip(reused_sources) {
+    for ((id, text, _), result) in source_jobs.iter().zip(reused_sources) {
         match result {
             Some(Ok(source)) => content.sources.push(source),
             Some(Err(errors)) => {
                 problems.extend(errors.iter().cloned());
-                broken.failures.insert(text, errors);
-                broken.sources.push(id);
+                broken.failures.insert(text.clone(), errors);
+                broken.sources.push(id.clone());
             }
             None => unreachable!("every job was loaded or reused"),
         }
     }
-    for ((kind, slug, path), result) in page_jobs.into_iter().zip(reused_pages) {
+    for ((kind, slug, path), result) in page_jobs.iter().zip(reused_pages) {
         match result {
-            Some(Ok(page)) if kind == PageKind::Summary => content.summaries.push(page),
+            Some(Ok(page)) if *kind == PageKind::Summary => content.summaries.push(page),
             Some(Ok(page)) => content.events.push(page),
             Some(Err(errors)) => {
                 problems.extend(errors.iter().cloned());
-                broken.failures.insert(path, errors);
-                push_broken(&mut broken, kind, slug);
+                broken.failures.insert(path.clone(), errors);
+                push_broken(&mut broken, *kind, slug.clone());
             }
             None => unreachable!("every job was loaded or reused"),
         }
     }
-    match index {
+    match &layout.index {
         Some(path) => {
-            let result = match (changed(&path), reuse.pages.remove(&path), reuse.failures.remove(&path)) {
+            let result = match (changed(path), reuse.pages.remove(path), reuse.failures.remove(path)) {
                 (false, Some(page), _) => Ok(page),
                 (false, None, Some(errors)) => Err(errors),
-                _ => load_page(root, PageKind::Index, "", &path),
+                _ => load_page(root, PageKind::Index, "", path),
             };
             match result {
                 Ok(page) => content.index = Some(page),
                 Err(errors) => {
                     problems.extend(errors.iter().cloned());
-                    broken.failures.insert(path, errors);
+                    broken.failures.insert(path.clone(), errors);
                 }
             }
         }

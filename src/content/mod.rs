@@ -270,7 +270,7 @@ pub struct Body<'a> {
 
 /// Front matter of any page, validated. Keys that a kind of page does not take are rejected
 /// while parsing; here they are simply absent.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageMeta {
     /// Title.
     pub title: String,
