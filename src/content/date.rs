@@ -26,6 +26,9 @@ pub enum DatePrecision {
     Month,
     /// Known to the quarter: shown as "Q2 2024".
     Quarter,
+    /// Only a lower bound is known (the day written is the earliest possible): shown as
+    /// "after 18 April 2024".
+    After,
 }
 
 const MONTHS: [&str; 12] = [
@@ -65,6 +68,7 @@ impl Date {
             DatePrecision::Day => format!("{} {} {}", self.day, self.month_name(), self.year),
             DatePrecision::Month => format!("{} {}", self.month_name(), self.year),
             DatePrecision::Quarter => format!("Q{} {}", self.quarter(), self.year),
+            DatePrecision::After => format!("after {}", self.display(DatePrecision::Day)),
         }
     }
 
@@ -75,6 +79,8 @@ impl Date {
             DatePrecision::Month => format!("{:04}-{:02}", self.year, self.month),
             // HTML has no quarter format; the year is the honest machine value.
             DatePrecision::Quarter => format!("{:04}", self.year),
+            // The bound itself: the earliest the date can be.
+            DatePrecision::After => self.iso(),
         }
     }
 }
@@ -117,6 +123,7 @@ mod tests {
         assert_eq!(d.display(DatePrecision::Month), "April 2024");
         assert_eq!(d.display(DatePrecision::Quarter), "Q2 2024");
         assert_eq!(d.machine(DatePrecision::Month), "2024-04");
+        assert_eq!(d.display(DatePrecision::After), "after 18 April 2024");
     }
 
     #[test]
