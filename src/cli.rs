@@ -32,6 +32,15 @@ pub enum Command {
         after_help = "Examples:\n  dossier serve\n  dossier serve --port 8080 --open\n  dossier serve --root my-dossier --drafts"
     )]
     Serve(ServeArgs),
+    /// Start a new dossier: a working example to edit, with every setting explained
+    #[command(after_help = "Example:\n  dossier new my-dossier && cd my-dossier && dossier serve")]
+    New(NewArgs),
+    /// File a collected document as a source: copied verbatim, with its sidecar and sha256
+    #[command(
+        name = "add-source",
+        after_help = "Examples:\n  dossier add-source ~/Downloads/post.txt --title \"Why we open-sourced it\" --kind blog-post\n  dossier add-source notice.txt --id council-notice --title \"Bridge notice\" --kind article --published 2025-02-24 --publisher \"Riverside Council\" --url https://council.example.gov/notice"
+    )]
+    AddSource(AddSourceArgs),
 }
 
 /// Arguments shared by the commands that read a dossier.
@@ -88,4 +97,54 @@ pub struct ServeArgs {
     /// Open the site in the default browser
     #[arg(long)]
     pub open: bool,
+}
+
+/// `dossier new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The folder to create (it must not exist, or be empty)
+    pub dir: PathBuf,
+}
+
+/// `dossier add-source`.
+#[derive(Debug, Args)]
+pub struct AddSourceArgs {
+    /// The collected document: a UTF-8 text file, copied byte for byte
+    pub file: PathBuf,
+    /// The dossier folder
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// The id to file it under [default: made from the title]
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Its title
+    #[arg(long)]
+    pub title: String,
+    /// What kind of document it is
+    #[arg(long, value_parser = parse_kind, value_name = "KIND", help = kind_help())]
+    pub kind: dossier::content::SourceKind,
+    /// Where it was collected from
+    #[arg(long)]
+    pub url: Option<String>,
+    /// When it was published (YYYY-MM-DD)
+    #[arg(long, value_parser = dossier::scaffold::parse_date, value_name = "DATE")]
+    pub published: Option<dossier::content::Date>,
+    /// Its author
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Its publisher
+    #[arg(long)]
+    pub publisher: Option<String>,
+}
+
+fn parse_kind(s: &str) -> Result<dossier::content::SourceKind, String> {
+    s.parse()
+}
+
+fn kind_help() -> String {
+    let names: Vec<&str> = dossier::content::SourceKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    format!("What kind of document it is: {}", names.join(", "))
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::fsutil::{self, IoError};
+use crate::progress::Progress;
 
 /// A file of the site, in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +20,11 @@ pub struct OutputFile {
 }
 
 /// Write `files` as the new contents of `out_dir`, replacing what was there.
-pub fn write_site(out_dir: &Path, files: &[OutputFile]) -> Result<(), IoError> {
+pub fn write_site(
+    out_dir: &Path,
+    files: &[OutputFile],
+    progress: &dyn Progress,
+) -> Result<(), IoError> {
     let parent = out_dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -33,7 +38,10 @@ pub fn write_site(out_dir: &Path, files: &[OutputFile]) -> Result<(), IoError> {
     let staging = parent.join(format!(".{name}.staging-{pid}"));
     let retired = parent.join(format!(".{name}.old-{pid}"));
 
-    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, out_dir, &retired));
+    progress.begin("Writing", files.len());
+    let result =
+        write_tree(&staging, files, progress).and_then(|()| swap_in(&staging, out_dir, &retired));
+    progress.end();
     if result.is_err() {
         // Best effort: the error being returned matters more than a leftover staging folder.
         let _ = fsutil::remove_dir_all(&staging);
@@ -41,7 +49,7 @@ pub fn write_site(out_dir: &Path, files: &[OutputFile]) -> Result<(), IoError> {
     result
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), IoError> {
+fn write_tree(dir: &Path, files: &[OutputFile], progress: &dyn Progress) -> Result<(), IoError> {
     fsutil::remove_dir_all(dir)?;
     fsutil::create_dir_all(dir)?;
     // Create every folder first (sorted, so parents come before children), then write the
@@ -54,9 +62,11 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), IoError> {
     for folder in &folders {
         fsutil::create_dir_all(&dir.join(folder))?;
     }
-    files
-        .par_iter()
-        .try_for_each(|f| fsutil::write(&dir.join(&f.path), &f.contents))
+    files.par_iter().try_for_each(|f| {
+        fsutil::write(&dir.join(&f.path), &f.contents)?;
+        progress.advance(1);
+        Ok(())
+    })
 }
 
 /// Replace `out_dir` with `staging`: move the old folder aside, move the new one in, then
@@ -82,6 +92,7 @@ fn swap_in(staging: &Path, out_dir: &Path, retired: &Path) -> Result<(), IoError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::Silent;
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
@@ -97,8 +108,9 @@ mod tests {
         write_site(
             &out,
             &[file("old.html", "old"), file("a/b/index.html", "x")],
+            &Silent,
         )?;
-        write_site(&out, &[file("index.html", "new")])?;
+        write_site(&out, &[file("index.html", "new")], &Silent)?;
         assert_eq!(std::fs::read_to_string(out.join("index.html"))?, "new");
         assert!(!out.join("old.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path())?

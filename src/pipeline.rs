@@ -12,6 +12,7 @@ use crate::diagnostics::{self, Diagnostic, Location};
 use crate::fsutil::{self, IoError};
 use crate::highlight;
 use crate::output::{OutputFile, write_site};
+use crate::progress::Progress;
 use crate::render::render_site;
 use crate::site::{Site, resolve_site};
 use crate::templates::{Theme, load_theme};
@@ -205,8 +206,14 @@ pub fn split_drafts(pages: Vec<Page>, drafts: bool) -> (Vec<Page>, Vec<Page>) {
 }
 
 /// Render a resolved dossier to files in memory.
-pub fn render(resolved: &Resolved) -> Result<Vec<OutputFile>, Failure> {
-    render_site(&resolved.site, &resolved.theme, &resolved.base_url).map_err(|mut problems| {
+pub fn render(resolved: &Resolved, progress: &dyn Progress) -> Result<Vec<OutputFile>, Failure> {
+    render_site(
+        &resolved.site,
+        &resolved.theme,
+        &resolved.base_url,
+        progress,
+    )
+    .map_err(|mut problems| {
         problems.extend(resolved.warnings.iter().cloned());
         diagnostics::sort(&mut problems);
         Failure::Content(problems)
@@ -215,11 +222,11 @@ pub fn render(resolved: &Resolved) -> Result<Vec<OutputFile>, Failure> {
 
 /// `dossier check`: every verification `build` makes — templates rendered included — with
 /// nothing written.
-pub fn check(options: &Options) -> Result<Report, Failure> {
+pub fn check(options: &Options, progress: &dyn Progress) -> Result<Report, Failure> {
     let started = Instant::now();
     let resolved = resolve(options)?;
     let rendering = Instant::now();
-    let files = render(&resolved)?;
+    let files = render(&resolved, progress)?;
     let mut report = report(&resolved, &files, started, None);
     report.stats.stages.push(("render", rendering.elapsed()));
     Ok(report)
@@ -227,7 +234,11 @@ pub fn check(options: &Options) -> Result<Report, Failure> {
 
 /// `dossier build`: check, then write the site to `output` (default: site.toml's
 /// `output_dir` under the root), replacing the previous output atomically.
-pub fn build(options: &Options, output: Option<&Path>) -> Result<Report, Failure> {
+pub fn build(
+    options: &Options,
+    output: Option<&Path>,
+    progress: &dyn Progress,
+) -> Result<Report, Failure> {
     let started = Instant::now();
     let resolved = resolve(options)?;
     let out_dir = match output {
@@ -236,9 +247,9 @@ pub fn build(options: &Options, output: Option<&Path>) -> Result<Report, Failure
     };
     guard_output_dir(&options.root, &out_dir)?;
     let rendering = Instant::now();
-    let files = render(&resolved)?;
+    let files = render(&resolved, progress)?;
     let writing = Instant::now();
-    write_site(&out_dir, &files)?;
+    write_site(&out_dir, &files, progress)?;
     let mut report = report(&resolved, &files, started, Some(out_dir));
     report.stats.stages.extend([
         ("render", writing - rendering),

@@ -8,6 +8,7 @@ use tera::{Context, Value};
 use crate::diagnostics::Diagnostic;
 use crate::highlight;
 use crate::output::OutputFile;
+use crate::progress::Progress;
 use crate::site::Site;
 use crate::templates::Theme;
 use crate::view::{Views, absolute_root, paths, root_for};
@@ -160,11 +161,20 @@ pub fn render_site(
     site: &Site,
     theme: &Theme,
     base_url: &str,
+    progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let renderer = Renderer::new(site, theme, base_url);
     let keys = PageKey::all(site);
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        keys.par_iter().map(|&k| renderer.render(k)).collect();
+    progress.begin("Rendering", keys.len());
+    let results: Vec<Result<OutputFile, Diagnostic>> = keys
+        .par_iter()
+        .map(|&k| {
+            let page = renderer.render(k);
+            progress.advance(1);
+            page
+        })
+        .collect();
+    progress.end();
     let mut files = Vec::with_capacity(results.len() + theme.static_files.len() + 1);
     let mut problems = Vec::new();
     for result in results {

@@ -209,6 +209,18 @@ fn add_template(
     }
 }
 
+/// The files of the built-in theme, by path relative to its folder (for `dossier new`).
+pub fn builtin_theme_files() -> Vec<(PathBuf, &'static [u8])> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&'static Dir<'static>> = vec![&BRIEFING];
+    while let Some(dir) = stack.pop() {
+        out.extend(dir.files().map(|f| (f.path().to_path_buf(), f.contents())));
+        stack.extend(dir.dirs());
+    }
+    out.sort();
+    out
+}
+
 /// Call `visit(path relative to root, name relative to dir with `/`, bytes)` for every file
 /// under `root/dir`, skipping hidden files and editor leftovers. A missing dir is empty.
 fn read_tree(

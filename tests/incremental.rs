@@ -80,7 +80,7 @@ fn the_session_renders_what_build_writes() {
     let dossier = Dossier::harbour();
     let session = start(&dossier);
     let resolved = pipeline::resolve(&options(&dossier)).expect("resolves");
-    let files = pipeline::render(&resolved).expect("renders");
+    let files = pipeline::render(&resolved, &dossier::progress::Silent).expect("renders");
     assert_eq!(session.pages().len(), files.len());
     for file in files {
         assert_eq!(

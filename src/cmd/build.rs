@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use dossier::pipeline::{self, Options};
 
-use super::{counted, print_diagnostics, print_timings, report_failure};
+use super::{TerminalProgress, counted, print_diagnostics, print_timings, report_failure};
 use crate::cli::BuildArgs;
 
 /// Build the site and print a one-line summary.
@@ -15,7 +15,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         drafts: args.dossier.drafts,
         base_url: args.base_url,
     };
-    match pipeline::build(&options, args.output.as_deref()) {
+    match pipeline::build(&options, args.output.as_deref(), &TerminalProgress::new()) {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings);
             if timings {

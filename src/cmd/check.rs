@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use dossier::pipeline::{self, Options};
 
-use super::{counted, print_diagnostics, print_timings, report_failure};
+use super::{TerminalProgress, counted, print_diagnostics, print_timings, report_failure};
 use crate::cli::CheckArgs;
 
 /// Check the dossier and print a one-line verdict.
@@ -15,7 +15,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         drafts: args.dossier.drafts,
         base_url: None,
     };
-    match pipeline::check(&options) {
+    match pipeline::check(&options, &TerminalProgress::new()) {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings);
             if timings {

@@ -1,15 +1,20 @@
 //! One thin file per command: arguments → options → library call → report. Printing and exit
 //! statuses live here and in `main.rs`, nowhere below.
 
+pub mod add_source;
 pub mod build;
 pub mod check;
+pub mod new;
 pub mod serve;
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
 use dossier::diagnostics::{Diagnostic, Severity};
 use dossier::pipeline::Failure;
+use dossier::progress::Progress;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Exit status for content errors.
 pub const EXIT_CONTENT: u8 = 1;
@@ -47,6 +52,49 @@ pub fn report_failure(root: &Path, verb: &str, failure: Failure) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_CONTENT)
         }
+    }
+}
+
+/// Builds of fewer pages are over too soon for a progress bar to help.
+const PROGRESS_MIN_STEPS: usize = 1000;
+
+/// A progress bar on standard error, drawn only when it is a terminal and a stage is long.
+pub struct TerminalProgress {
+    bar: ProgressBar,
+    enabled: bool,
+}
+
+impl TerminalProgress {
+    /// A bar that draws if standard error is a terminal.
+    pub fn new() -> TerminalProgress {
+        TerminalProgress {
+            bar: ProgressBar::hidden(),
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn begin(&self, stage: &'static str, total: usize) {
+        if !self.enabled || total < PROGRESS_MIN_STEPS {
+            return;
+        }
+        self.bar.reset();
+        self.bar.set_length(total as u64);
+        self.bar.set_message(stage);
+        if let Ok(style) = ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len}") {
+            self.bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
+
+    fn advance(&self, n: usize) {
+        self.bar.inc(n as u64);
+    }
+
+    fn end(&self) {
+        self.bar.finish_and_clear();
+        self.bar.set_draw_target(ProgressDrawTarget::hidden());
     }
 }
 

@@ -133,6 +133,28 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// Every kind, in the order the documentation lists them.
+    pub const ALL: [SourceKind; 6] = [
+        SourceKind::Article,
+        SourceKind::SocialPost,
+        SourceKind::ForumThread,
+        SourceKind::Transcript,
+        SourceKind::BlogPost,
+        SourceKind::Other,
+    ];
+
+    /// The name written in sidecars: `social-post`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Article => "article",
+            SourceKind::SocialPost => "social-post",
+            SourceKind::ForumThread => "forum-thread",
+            SourceKind::Transcript => "transcript",
+            SourceKind::BlogPost => "blog-post",
+            SourceKind::Other => "other",
+        }
+    }
+
     /// How the kind is shown to readers.
     pub fn label(self) -> &'static str {
         match self {
@@ -143,6 +165,23 @@ impl SourceKind {
             SourceKind::BlogPost => "Blog post",
             SourceKind::Other => "Other",
         }
+    }
+}
+
+impl std::str::FromStr for SourceKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<SourceKind, String> {
+        SourceKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = SourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                format!(
+                    "`{s}` is not a kind of source; use one of: {}",
+                    names.join(", ")
+                )
+            })
     }
 }
 

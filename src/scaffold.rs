@@ -1,0 +1,356 @@
+//! Starting and growing a dossier: `new` writes a small working dossier to start from, and
+//! `add-source` files a collected document verbatim with its sidecar. Both refuse to
+//! overwrite anything.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+use sha2::{Digest, Sha256};
+
+use crate::config::CONFIG_FILE;
+use crate::content::load::hex;
+use crate::content::{Date, SourceKind};
+use crate::fsutil::{self, IoError};
+use crate::slug::{is_valid_id, slugify};
+use crate::templates;
+
+/// The dossier `new` writes: a site.toml with every key explained, one source, one summary
+/// quoting it, one event.
+static SKELETON: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/skeleton");
+
+/// Why `new` or `add-source` refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    /// The request cannot be carried out as asked; nothing was written.
+    #[error("{message}")]
+    Refused {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// Writing failed.
+    #[error(transparent)]
+    Io(#[from] IoError),
+}
+
+fn refused(message: impl Into<String>) -> ScaffoldError {
+    ScaffoldError::Refused {
+        message: message.into(),
+    }
+}
+
+/// Write a new dossier into `dir`, which must not exist or be empty. Returns the files written,
+/// relative to `dir`.
+pub fn new_dossier(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    if dir.is_file() {
+        return Err(refused(format!("`{}` is a file", dir.display())));
+    }
+    if let Ok(mut entries) = std::fs::read_dir(dir)
+        && entries.next().is_some()
+    {
+        return Err(refused(format!(
+            "`{}` is not empty: `dossier new` writes only into a new or empty folder",
+            dir.display()
+        )));
+    }
+    let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
+    collect(&SKELETON, &mut files);
+    let theme = Path::new("themes").join(templates::BUILTIN_THEME);
+    for (path, bytes) in templates::builtin_theme_files() {
+        files.push((theme.join(path), bytes));
+    }
+    files.sort();
+    for (rel, bytes) in &files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fsutil::create_dir_all(parent)?;
+        }
+        fsutil::write(&path, bytes)?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut Vec<(PathBuf, &'static [u8])>) {
+    for file in dir.files() {
+        out.push((file.path().to_path_buf(), file.contents()));
+    }
+    for sub in dir.dirs() {
+        collect(sub, out);
+    }
+}
+
+/// What `add-source` is given.
+#[derive(Debug, Clone)]
+pub struct NewSource {
+    /// The collected file.
+    pub file: PathBuf,
+    /// The id to file it under; derived from the title when absent.
+    pub id: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Kind of document.
+    pub kind: SourceKind,
+    /// Where it was collected from.
+    pub url: Option<String>,
+    /// When it was published.
+    pub published: Option<Date>,
+    /// Author.
+    pub author: Option<String>,
+    /// Publisher.
+    pub publisher: Option<String>,
+}
+
+/// What `add-source` wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedSource {
+    /// The id it was filed under.
+    pub id: String,
+    /// The copy of the text, relative to the root.
+    pub text: PathBuf,
+    /// The sidecar, relative to the root.
+    pub sidecar: PathBuf,
+    /// Whether the text looked hard-wrapped, so `paragraphs = "blocks"` was written.
+    pub blocks: bool,
+}
+
+/// Copy `source.file` byte for byte to `content/sources/ID.txt` of the dossier at `root`,
+/// and write its sidecar with the file's sha256 and name.
+pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, ScaffoldError> {
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(refused(format!(
+            "`{}` is not a dossier: it has no {CONFIG_FILE} (use --root, or create one with `dossier new DIR`)",
+            root.display()
+        )));
+    }
+    let id = match &source.id {
+        Some(id) if is_valid_id(id) => id.clone(),
+        Some(id) => {
+            let suggestion = slugify(id);
+            return Err(refused(format!(
+                "`{id}` is not a valid id: ids are lowercase letters, digits and `-`, starting with a letter or digit{}",
+                if suggestion.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (try --id {suggestion})")
+                }
+            )));
+        }
+        None => {
+            let derived = slugify(&source.title);
+            if derived.is_empty() {
+                return Err(refused(
+                    "cannot make an id from the title: give one with --id",
+                ));
+            }
+            derived
+        }
+    };
+    let bytes = fsutil::read(&source.file).map_err(|e| refused(e.to_string()))?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(refused(format!(
+                "`{}` is not UTF-8 text (the first bad byte is at byte {offset}, line {line}): convert it to UTF-8 first, e.g. with iconv",
+                source.file.display()
+            )));
+        }
+    };
+    if crate::content::source_text::split_paragraphs(text, crate::content::ParagraphMode::Lines)
+        .is_empty()
+    {
+        return Err(refused(format!("`{}` has no text", source.file.display())));
+    }
+    let sources = Path::new("content").join("sources");
+    let text_rel = sources.join(format!("{id}.txt"));
+    let sidecar_rel = sources.join(format!("{id}.toml"));
+    for existing in [&text_rel, &sidecar_rel] {
+        if root.join(existing).exists() {
+            return Err(refused(format!(
+                "a source with id `{id}` already exists ({}): choose another with --id",
+                existing.display()
+            )));
+        }
+    }
+    let origin = source
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let blocks = looks_hard_wrapped(text);
+    let sidecar = sidecar_text(
+        source,
+        origin.as_deref(),
+        &hex(&Sha256::digest(&bytes)),
+        blocks,
+    );
+    fsutil::create_dir_all(&root.join(&sources))?;
+    fsutil::write(&root.join(&text_rel), &bytes)?;
+    fsutil::write(&root.join(&sidecar_rel), sidecar.as_bytes())?;
+    Ok(AddedSource {
+        id,
+        text: text_rel,
+        sidecar: sidecar_rel,
+        blocks,
+    })
+}
+
+/// The sidecar for a new source, keys in the documented order.
+pub fn sidecar_text(
+    source: &NewSource,
+    origin: Option<&str>,
+    sha256: &str,
+    blocks: bool,
+) -> String {
+    let quoted = |s: &str| basic_string(s);
+    let mut out = format!(
+        "title = {}\nkind = \"{}\"\n",
+        quoted(&source.title),
+        source.kind.as_str()
+    );
+    if let Some(date) = source.published {
+        out.push_str(&format!("published = {date}\n"));
+    }
+    for (key, value) in [
+        ("publisher", &source.publisher),
+        ("author", &source.author),
+        ("url", &source.url),
+    ] {
+        if let Some(value) = value {
+            out.push_str(&format!("{key} = {}\n", quoted(value)));
+        }
+    }
+    if let Some(origin) = origin {
+        out.push_str(&format!("origin = {}\n", quoted(origin)));
+    }
+    out.push_str(&format!("sha256 = \"{sha256}\"\n"));
+    if blocks {
+        out.push_str("paragraphs = \"blocks\"\n");
+    }
+    out
+}
+
+/// `s` as a TOML basic string: `"…"` with `\` escapes, always on one line.
+fn basic_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether a text looks hard-wrapped (an e-mail, a book edition): most lines that run on into
+/// the next are of a similar, moderate length, and no line is long. Such texts are split into
+/// paragraphs at blank lines rather than at every line.
+pub fn looks_hard_wrapped(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let longest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let mut running_on = 0;
+    let mut wrap_like = 0;
+    for pair in lines.windows(2) {
+        if pair[0].trim().is_empty() || pair[1].trim().is_empty() {
+            continue;
+        }
+        running_on += 1;
+        if (40..=100).contains(&pair[0].chars().count()) {
+            wrap_like += 1;
+        }
+    }
+    longest <= 120 && running_on >= 3 && wrap_like * 10 >= running_on * 7
+}
+
+/// Parse `YYYY-MM-DD` for `--published`.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let value: toml::value::Datetime = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD"))?;
+    match (value.date, value.time) {
+        (Some(d), None) => Ok(Date {
+            year: i32::from(d.year),
+            month: d.month,
+            day: d.day,
+        }),
+        _ => Err(format!("`{text}` is not a date: write it as YYYY-MM-DD")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hard_wrapped_texts_are_told_from_one_line_paragraphs() {
+        let wrapped = "Dear colleagues,\n\nThe committee met on Tuesday to review the harbour\nprogramme and agreed that the survey must be repeated\nbefore any further work is tendered, whatever the cost\nof the delay to the programme as a whole.\n\nRegards,\nInes\n";
+        assert!(looks_hard_wrapped(wrapped));
+        let lines = "First paragraph on one line, however long it runs, because that is how posts come.\nSecond.\nThird.\nFourth.\n";
+        assert!(!looks_hard_wrapped(lines));
+        let long = format!(
+            "{}\n{}\n{}\n{}\n",
+            "x".repeat(60),
+            "y".repeat(60),
+            "z".repeat(300),
+            "w".repeat(60)
+        );
+        assert!(!looks_hard_wrapped(&long));
+    }
+
+    #[test]
+    fn sidecars_are_written_in_order_with_escaped_strings() {
+        let source = NewSource {
+            file: "a.txt".into(),
+            id: None,
+            title: "Meta's \"open\" plan".into(),
+            kind: SourceKind::BlogPost,
+            url: Some("https://example.org/a".into()),
+            published: Some(Date {
+                year: 2024,
+                month: 7,
+                day: 23,
+            }),
+            author: Some("A. Writer".into()),
+            publisher: None,
+        };
+        let text = sidecar_text(&source, Some("a.txt"), "ab", false);
+        assert_eq!(
+            text,
+            "title = \"Meta's \\\"open\\\" plan\"\nkind = \"blog-post\"\npublished = 2024-07-23\nauthor = \"A. Writer\"\nurl = \"https://example.org/a\"\norigin = \"a.txt\"\nsha256 = \"ab\"\n"
+        );
+    }
+
+    #[test]
+    fn basic_strings_round_trip_through_toml() {
+        for s in [
+            "plain",
+            "with \"quotes\" and \\ backslash",
+            "line\nbreak\ttab",
+            "bell\u{7}",
+        ] {
+            let doc = format!("v = {}", basic_string(s));
+            let parsed: toml::Table = toml::from_str(&doc).unwrap_or_default();
+            assert_eq!(parsed.get("v").and_then(|v| v.as_str()), Some(s), "{doc}");
+        }
+    }
+
+    #[test]
+    fn dates_must_be_plain_days() {
+        assert_eq!(
+            parse_date("2024-04-18"),
+            Ok(Date {
+                year: 2024,
+                month: 4,
+                day: 18
+            })
+        );
+        assert!(parse_date("18/04/2024").is_err());
+        assert!(parse_date("2024-04-18T10:00:00Z").is_err());
+    }
+}

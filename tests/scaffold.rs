@@ -1,0 +1,397 @@
+//! `dossier new` and `dossier add-source`, as a new user runs them.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use sha2::{Digest, Sha256};
+
+fn dossier(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("dossier")
+        .expect("binary")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A new dossier in a temporary folder.
+fn new_dossier() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = dossier(tmp.path(), &["new", "brief"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let root = tmp.path().join("brief");
+    (tmp, root)
+}
+
+#[test]
+fn new_then_build_then_check_works_without_a_warning() {
+    let (_tmp, root) = new_dossier();
+    for file in [
+        "site.toml",
+        "content/_index.md",
+        "content/sources/council-notice.txt",
+        "content/sources/council-notice.toml",
+        "themes/briefing/theme.toml",
+        "themes/briefing/templates/source.html",
+    ] {
+        assert!(root.join(file).is_file(), "new did not write {file}");
+    }
+    let out = dossier(&root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).is_empty(),
+        "warnings in a new dossier: {}",
+        stderr(&out)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Built "),
+        "a one-line summary"
+    );
+    assert!(
+        root.join("public/sources/council-notice/index.html")
+            .is_file()
+    );
+    let out = dossier(&root, &["check"]);
+    assert!(
+        out.status.success() && stderr(&out).is_empty(),
+        "{}",
+        stderr(&out)
+    );
+    // The summary quotes its source with a checked quotation.
+    let summary =
+        std::fs::read_to_string(root.join("content/summaries/council-notice.md")).expect("read");
+    assert!(
+        summary.contains(
+            "[\"corrosion worse than expected in the main span\"](src:council-notice#p2)"
+        )
+    );
+}
+
+#[test]
+fn every_key_of_the_new_site_toml_is_explained() {
+    let (_tmp, root) = new_dossier();
+    let text = std::fs::read_to_string(root.join("site.toml")).expect("read");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut keys = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.contains(" = ") && !line.starts_with('#') {
+            keys += 1;
+            // The comment may sit above a key, or above the table it opens.
+            let above = lines[..i]
+                .iter()
+                .rev()
+                .find(|l| !l.starts_with("name =") && !l.trim().is_empty() && !l.starts_with('['));
+            assert!(
+                above.is_some_and(|l| l.starts_with('#')),
+                "`{line}` has no comment above it"
+            );
+        }
+    }
+    assert!(keys >= 8, "{keys} keys");
+}
+
+#[test]
+fn new_refuses_a_folder_that_is_not_empty() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir(tmp.path().join("taken")).expect("mkdir");
+    std::fs::write(tmp.path().join("taken/notes.txt"), "mine").expect("write");
+    let out = dossier(tmp.path(), &["new", "taken"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("is not empty"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("taken"))
+            .expect("read")
+            .count(),
+        1,
+        "it wrote something"
+    );
+}
+
+#[test]
+fn add_source_copies_verbatim_and_writes_the_exact_sidecar() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("statement.txt");
+    let bytes = "Statement from the contractor\r\n\u{feff}We will publish the inspection report in April.\r\n".as_bytes();
+    std::fs::write(&file, bytes).expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("utf-8 path"),
+            "--title",
+            "Contractor's statement on the \"report\"",
+            "--kind",
+            "article",
+            "--published",
+            "2025-03-05",
+            "--publisher",
+            "Span & Co",
+            "--author",
+            "J. Doe",
+            "--url",
+            "https://span.example.com/statement",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let id = "contractor-s-statement-on-the-report";
+    assert_eq!(
+        std::fs::read(root.join(format!("content/sources/{id}.txt"))).expect("copied"),
+        bytes
+    );
+    let sha = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    assert_eq!(
+        std::fs::read_to_string(root.join(format!("content/sources/{id}.toml"))).expect("sidecar"),
+        format!(
+            "title = \"Contractor's statement on the \\\"report\\\"\"\nkind = \"article\"\npublished = 2025-03-05\npublisher = \"Span & Co\"\nauthor = \"J. Doe\"\nurl = \"https://span.example.com/statement\"\norigin = \"statement.txt\"\nsha256 = \"{sha}\"\n"
+        )
+    );
+    // It loads: the sha256 verifies, and the new source is only warned about until cited.
+    let out = dossier(&root, &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("source `{id}` is never cited")));
+}
+
+#[test]
+fn add_source_detects_hard_wrapped_text() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("letter.txt");
+    std::fs::write(&file, "Dear councillors,\n\nThe footbridge at Mill Lane is too narrow for the\nnumber of people now using it every morning, and the\nramp at its northern end floods after heavy rain,\nwhich leaves no safe crossing at all for wheelchairs.\n\nYours,\nA resident\n").expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("path"),
+            "--id",
+            "resident-letter",
+            "--title",
+            "Letter from a resident",
+            "--kind",
+            "other",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sidecar =
+        std::fs::read_to_string(root.join("content/sources/resident-letter.toml")).expect("read");
+    assert!(sidecar.ends_with("paragraphs = \"blocks\"\n"), "{sidecar}");
+}
+
+#[test]
+fn add_source_refuses_an_existing_id() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("again.txt");
+    std::fs::write(&file, "Another notice.\n").expect("write");
+    let before = std::fs::read(root.join("content/sources/council-notice.txt")).expect("read");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("path"),
+            "--id",
+            "council-notice",
+            "--title",
+            "Again",
+            "--kind",
+            "article",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("a source with id `council-notice` already exists"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(root.join("content/sources/council-notice.txt")).expect("read"),
+        before
+    );
+}
+
+#[test]
+fn add_source_refuses_a_file_that_is_not_utf8() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("latin1.txt");
+    std::fs::write(&file, b"Caf\xe9 closed\n").expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("path"),
+            "--title",
+            "Cafe closed",
+            "--kind",
+            "other",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not UTF-8 text (the first bad byte is at byte 3, line 1)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !root.join("content/sources/cafe-closed.txt").exists(),
+        "nothing may be written"
+    );
+    assert!(
+        !root.join("content/sources/cafe-closed.toml").exists(),
+        "nothing may be written"
+    );
+}
+
+#[test]
+fn add_source_refuses_an_invalid_id_and_suggests_one() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("a.txt");
+    std::fs::write(&file, "Text.\n").expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("path"),
+            "--id",
+            "Council_Minutes",
+            "--title",
+            "Minutes",
+            "--kind",
+            "transcript",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`Council_Minutes` is not a valid id")
+            && stderr(&out).contains("--id council-minutes"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("path"),
+            "--title",
+            "!!!",
+            "--kind",
+            "other",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("give one with --id"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("path"),
+            "--title",
+            "x",
+            "--kind",
+            "memo",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("use one of: article, social-post"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("path"),
+            "--title",
+            "x",
+            "--kind",
+            "other",
+            "--published",
+            "5 March",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("write it as YYYY-MM-DD"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn add_source_needs_a_dossier() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(tmp.path().join("a.txt"), "Text.\n").expect("write");
+    let out = dossier(
+        tmp.path(),
+        &["add-source", "a.txt", "--title", "A", "--kind", "other"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not a dossier"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_new_user_files_a_source_quotes_it_and_publishes() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("minutes.txt");
+    std::fs::write(&file, "Transport Committee, 10 March 2025\nThe chair said the bridge would reopen in August at the earliest.\n").expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("path"),
+            "--title",
+            "Transport Committee minutes",
+            "--kind",
+            "transcript",
+            "--published",
+            "2025-03-10",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::write(
+        root.join("content/summaries/reopening.md"),
+        "+++\ntitle = \"When will it reopen?\"\n+++\n\nThe chair expects it to reopen [\"in August at the earliest\"](src:transport-committee-minutes).\n",
+    )
+    .expect("write");
+    let out = dossier(&root, &["check"]);
+    assert!(
+        out.status.success() && stderr(&out).is_empty(),
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier(&root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page =
+        std::fs::read_to_string(root.join("public/sources/transport-committee-minutes/index.html"))
+            .expect("built");
+    assert!(page.contains("<mark>in August at the earliest</mark>"));
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for command in ["build", "check", "serve", "new", "add-source"] {
+        let out = dossier(tmp.path(), &[command, "--help"]);
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains("Example"),
+            "`{command} --help` has no example:\n{help}"
+        );
+    }
+}
