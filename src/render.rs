@@ -11,7 +11,7 @@ use crate::output::OutputFile;
 use crate::progress::Progress;
 use crate::site::Site;
 use crate::templates::Theme;
-use crate::view::{Views, absolute_root, paths, root_for};
+use crate::view::{PageView, Views, absolute_root, paths, root_for};
 
 /// One page of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -132,18 +132,7 @@ impl<'a> Renderer<'a> {
             PageKey::NotFound => absolute_root(self.base_url),
             _ => root_for(&path),
         };
-        let v = &self.views;
-        let page = match key {
-            PageKey::Index => Value::from_serializable(&v.index()),
-            PageKey::Timeline => Value::from_serializable(&v.timeline()),
-            PageKey::SourceList => Value::from_serializable(&v.source_list()),
-            PageKey::Source(i) => Value::from_serializable(&v.source(i)),
-            PageKey::SummaryList => Value::from_serializable(&v.summary_list()),
-            PageKey::Summary(i) => Value::from_serializable(&v.summary(i)),
-            PageKey::Taxonomy(t) => Value::from_serializable(&v.taxonomy(t)),
-            PageKey::Term(t, k) => Value::from_serializable(&v.term(t, k)),
-            PageKey::NotFound => Value::from_serializable(&v.not_found()),
-        };
+        let page = Value::from_serializable(&page_view(&self.views, key));
         let mut context = Context::new();
         context.insert_value("site", self.site_value.clone());
         context.insert("root", &root);
@@ -153,6 +142,21 @@ impl<'a> Renderer<'a> {
             path: key.file(self.site),
             contents: html.into_bytes(),
         })
+    }
+}
+
+/// What a page's template receives as `page`.
+pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> PageView<'a> {
+    match key {
+        PageKey::Index => PageView::Index(views.index()),
+        PageKey::Timeline => PageView::Timeline(views.timeline()),
+        PageKey::SourceList => PageView::SourceList(views.source_list()),
+        PageKey::Source(i) => PageView::Source(Box::new(views.source(i))),
+        PageKey::SummaryList => PageView::SummaryList(views.summary_list()),
+        PageKey::Summary(i) => PageView::Summary(views.summary(i)),
+        PageKey::Taxonomy(t) => PageView::Taxonomy(views.taxonomy(t)),
+        PageKey::Term(t, k) => PageView::Term(views.term(t, k)),
+        PageKey::NotFound => PageView::NotFound(views.not_found()),
     }
 }
 

@@ -483,6 +483,30 @@ pub struct TermView<'a> {
     pub events: Vec<EntryView<'a>>,
 }
 
+/// The `page` value of any template: one of the views above.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum PageView<'a> {
+    /// `index.html`.
+    Index(IndexView<'a>),
+    /// `timeline.html`.
+    Timeline(TimelineView<'a>),
+    /// `sources.html`.
+    SourceList(SourceListView<'a>),
+    /// `source.html`.
+    Source(Box<SourceView<'a>>),
+    /// `summaries.html`.
+    SummaryList(SummaryListView<'a>),
+    /// `summary.html`.
+    Summary(SummaryView<'a>),
+    /// `taxonomy.html`.
+    Taxonomy(TaxonomyView<'a>),
+    /// `term.html`.
+    Term(TermView<'a>),
+    /// `404.html`.
+    NotFound(NotFoundView),
+}
+
 /// `page` of `404.html`.
 #[derive(Debug, Serialize)]
 pub struct NotFoundView {
