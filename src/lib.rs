@@ -7,6 +7,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod feeds;
 pub mod fsutil;
 pub mod highlight;
 pub mod markdown;

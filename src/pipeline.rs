@@ -114,10 +114,18 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
     match theme {
         Some(theme) if !problems.iter().any(Diagnostic::is_error) => {
             let base_url = effective_base_url(options, &site);
+            let mut warnings = problems;
+            if base_url.is_empty() {
+                warnings.push(
+                    Diagnostic::warning("no base_url: the feed and the sitemap will have root-relative addresses, which feed readers and search engines cannot use")
+                        .at(Location::file_start(Path::new(CONFIG_FILE), None))
+                        .hint("set base_url in site.toml to the address the site is published at, or pass --base-url"),
+                );
+            }
             Ok(Resolved {
                 site,
                 theme,
-                warnings: problems,
+                warnings,
                 base_url,
                 stages,
             })

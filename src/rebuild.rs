@@ -312,13 +312,21 @@ impl Session {
             .into_iter()
             .map(|k| (k.file(&self.site), k))
             .collect();
+        // The sitemap lists every page: render it again when pages come or go.
+        let pages_came_or_went = keys.keys().any(|f| !self.pages.contains_key(f))
+            || self
+                .pages
+                .keys()
+                .any(|p| !keys.contains_key(p) && !self.static_paths.contains(p));
         let wanted: Vec<(&String, &PageKey)> = keys
             .iter()
             .filter(|(file, key)| {
                 self.pending_all
                     || !self.pages.contains_key(*file)
                     || self.pending.contains(&key.path(&self.site))
+                    || (pages_came_or_went && matches!(key, PageKey::Sitemap(_)))
             })
+            .filter(|(file, _)| self.pending_all || !self.static_paths.contains(*file))
             .collect();
         let rendered: Vec<Result<crate::output::OutputFile, Diagnostic>> = {
             use rayon::prelude::*;
@@ -368,6 +376,7 @@ impl Session {
             }
         }
         changed.sort();
+        changed.dedup();
         self.pending.clear();
         self.pending_all = false;
         Outcome::Rebuilt {
@@ -446,6 +455,9 @@ fn empty_site() -> Site {
     }
 }
 
+/// The feed's path: it carries the full text of dated summaries and events.
+const FEED: &str = "atom.xml";
+
 /// The paths of the pages that read `item` to the given extent, in `site` as it stands.
 /// Nothing when the item is not in the site (it was added or removed: the other side of the
 /// change knows its pages).
@@ -493,7 +505,7 @@ pub fn pages_reading(site: &Site, item: &Item, extent: Extent) -> BTreeSet<Strin
             let Some(i) = d.summaries.iter().position(|p| &p.slug == slug) else {
                 return out;
             };
-            out.insert(paths::summary(slug));
+            out.extend([paths::summary(slug), FEED.to_string()]);
             cited_sources(DocId::Summary(i), &mut out);
             if extent == Extent::All {
                 // Lists show a summary's title, description and date; term pages its terms.
@@ -506,7 +518,7 @@ pub fn pages_reading(site: &Site, item: &Item, extent: Extent) -> BTreeSet<Strin
             let Some(i) = d.events.iter().position(|p| &p.slug == slug) else {
                 return out;
             };
-            out.insert(paths::TIMELINE.to_string());
+            out.extend([paths::TIMELINE.to_string(), FEED.to_string()]);
             // Citation numbers run through the timeline: an event's change can renumber the
             // citations of every later event, shown on the sources they cite.
             for e in 0..d.events.len() {

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
+use crate::feeds;
 use crate::highlight;
 use crate::output::OutputFile;
 use crate::progress::Progress;
@@ -34,6 +35,12 @@ pub enum PageKey {
     Term(usize, usize),
     /// `/404.html`.
     NotFound,
+    /// `/atom.xml`: summaries and events by date.
+    Feed,
+    /// `/sitemap.xml` (0), and its parts `/sitemap-N.xml` when it is an index.
+    Sitemap(usize),
+    /// `/robots.txt`.
+    Robots,
 }
 
 impl PageKey {
@@ -53,7 +60,17 @@ impl PageKey {
             keys.extend((0..taxonomy.terms.len()).map(|k| PageKey::Term(t, k)));
         }
         keys.push(PageKey::NotFound);
+        let pages = keys.len() - 1;
+        keys.extend([PageKey::Feed, PageKey::Robots, PageKey::Sitemap(0)]);
+        if pages > feeds::SITEMAP_LIMIT {
+            keys.extend((1..=pages.div_ceil(feeds::SITEMAP_LIMIT)).map(PageKey::Sitemap));
+        }
         keys
+    }
+
+    /// Whether it is an HTML page (rather than the feed, the sitemap or robots.txt).
+    pub fn is_html(self) -> bool {
+        self.template().is_some()
     }
 
     /// The page's path relative to the site root, as linked (`sources/x/`).
@@ -72,22 +89,26 @@ impl PageKey {
                 paths::term(&taxonomy.name, &taxonomy.terms[k].slug)
             }
             PageKey::NotFound => "404.html".into(),
+            PageKey::Feed => "atom.xml".into(),
+            PageKey::Sitemap(0) => "sitemap.xml".into(),
+            PageKey::Sitemap(n) => format!("sitemap-{n}.xml"),
+            PageKey::Robots => "robots.txt".into(),
         }
     }
 
     /// The file written for it (`sources/x/index.html`).
     pub fn file(self, site: &Site) -> String {
         let path = self.path(site);
-        if path.ends_with(".html") {
-            path
-        } else {
+        if path.is_empty() || path.ends_with('/') {
             format!("{path}index.html")
+        } else {
+            path
         }
     }
 
-    /// The template that renders it.
-    pub fn template(self) -> &'static str {
-        match self {
+    /// The template that renders it (none for the files dossier writes itself).
+    pub fn template(self) -> Option<&'static str> {
+        Some(match self {
             PageKey::Index => "index.html",
             PageKey::Timeline => "timeline.html",
             PageKey::SourceList => "sources.html",
@@ -97,7 +118,8 @@ impl PageKey {
             PageKey::Taxonomy(_) => "taxonomy.html",
             PageKey::Term(..) => "term.html",
             PageKey::NotFound => "404.html",
-        }
+            PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
+        })
     }
 }
 
@@ -128,16 +150,27 @@ impl<'a> Renderer<'a> {
     /// Render one page.
     pub fn render(&self, key: PageKey) -> Result<OutputFile, Diagnostic> {
         let path = key.path(self.site);
+        let file = |contents: String| OutputFile {
+            path: key.file(self.site),
+            contents: contents.into_bytes(),
+        };
+        let (Some(template), Some(view)) = (key.template(), page_view(&self.views, key)) else {
+            return Ok(file(match key {
+                PageKey::Feed => feeds::atom(self.site, &self.views, self.base_url),
+                PageKey::Robots => feeds::robots(self.base_url),
+                PageKey::Sitemap(part) => self.sitemap(part),
+                _ => unreachable!("every HTML page has a template and a view"),
+            }));
+        };
         let root = match key {
             PageKey::NotFound => absolute_root(self.base_url),
             _ => root_for(&path),
         };
-        let page = Value::from_serializable(&page_view(&self.views, key));
         let mut context = Context::new();
         context.insert_value("site", self.site_value.clone());
         context.insert("root", &root);
-        context.insert_value("page", page);
-        let html = self.theme.render(key.template(), &context, &path)?;
+        context.insert_value("page", Value::from_serializable(&view));
+        let html = self.theme.render(template, &context, &path)?;
         Ok(OutputFile {
             path: key.file(self.site),
             contents: html.into_bytes(),
@@ -145,9 +178,26 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// What a page's template receives as `page`.
-pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> PageView<'a> {
-    match key {
+impl Renderer<'_> {
+    /// Part `part` of the sitemap: the whole of it, or its index (0) and numbered parts.
+    fn sitemap(&self, part: usize) -> String {
+        let pages: Vec<String> = PageKey::all(self.site)
+            .into_iter()
+            .filter(|k| k.is_html() && *k != PageKey::NotFound)
+            .map(|k| k.path(self.site))
+            .collect();
+        let mut files = feeds::sitemaps(&pages, self.base_url);
+        if part < files.len() {
+            files.swap_remove(part).1
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// What a page's template receives as `page`; none for the files dossier writes itself.
+pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> Option<PageView<'a>> {
+    Some(match key {
         PageKey::Index => PageView::Index(views.index()),
         PageKey::Timeline => PageView::Timeline(views.timeline()),
         PageKey::SourceList => PageView::SourceList(views.source_list()),
@@ -157,7 +207,8 @@ pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> PageView<'a> {
         PageKey::Taxonomy(t) => PageView::Taxonomy(views.taxonomy(t)),
         PageKey::Term(t, k) => PageView::Term(views.term(t, k)),
         PageKey::NotFound => PageView::NotFound(views.not_found()),
-    }
+        PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
+    })
 }
 
 /// Render every page and collect the static files: the whole site, in memory, sorted by path.
@@ -192,7 +243,12 @@ pub fn render_site(
         problems.dedup_by(|a, b| a.location == b.location && a.location.is_some());
         return Err(problems);
     }
-    files.extend(static_files(site, theme));
+    // A static file of the same name replaces a generated one (a hand-written robots.txt).
+    let statics = static_files(site, theme);
+    let overridden: std::collections::HashSet<&str> =
+        statics.iter().map(|f| f.path.as_str()).collect();
+    files.retain(|f| !overridden.contains(f.path.as_str()));
+    files.extend(statics);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

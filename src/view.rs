@@ -636,6 +636,11 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    /// A document's Markdown as HTML, for a page whose root is `root` (the feed's content).
+    pub fn document_html(&self, doc: DocId, root: &str) -> String {
+        self.document(doc, root).0
+    }
+
     /// Render a document's Markdown for a page whose root is `root`, with its notes.
     fn document(&self, doc: DocId, root: &str) -> (String, Vec<NoteView<'a>>) {
         let dossier = &self.site.dossier;

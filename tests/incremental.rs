@@ -107,6 +107,7 @@ fn editing_summary_text_rerenders_only_what_reads_it() {
     assert_eq!(
         changed,
         vec![
+            "atom.xml",
             "sources/council-release/index.html",
             "summaries/cost-overrun/index.html"
         ]

@@ -14,7 +14,12 @@ use dossier::view::{Views, site_view};
 
 /// Every path in a JSON value: `page.blocks[].paragraphs[].html`. Lists that had items are
 /// also recorded in `filled` (`page.blocks[]`), since the fields of items are seen only then.
-fn paths(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>, filled: &mut BTreeSet<String>) {
+fn paths(
+    value: &serde_json::Value,
+    prefix: &str,
+    out: &mut BTreeSet<String>,
+    filled: &mut BTreeSet<String>,
+) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, child) in map {
@@ -43,20 +48,32 @@ fn provided() -> (BTreeMap<&'static str, BTreeSet<String>>, BTreeSet<String>) {
         "content/events/dredging-works.md",
         "+++\ntitle = \"Dredging works\"\ndate = 2024-07-01\nend_date = 2024-09-30\nkind = \"works\"\ndescription = \"The dredger on site.\"\nsources = [\"council-release\"]\n[taxonomies]\nissues = [\"cost\"]\n+++\n\nThe works [began](src:council-release#p2).\n",
     );
-    let options = Options { root: dossier.root.clone(), drafts: false, base_url: None };
+    let options = Options {
+        root: dossier.root.clone(),
+        drafts: false,
+        base_url: None,
+    };
     let resolved = pipeline::resolve(&options).expect("the harbour dossier resolves");
     let views = Views::new(&resolved.site);
     let mut site = BTreeSet::new();
     let mut filled = BTreeSet::new();
-    paths(&serde_json::to_value(site_view(&resolved.site, "")).expect("json"), "site", &mut site, &mut filled);
+    paths(
+        &serde_json::to_value(site_view(&resolved.site, "")).expect("json"),
+        "site",
+        &mut site,
+        &mut filled,
+    );
     let mut out: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     for key in PageKey::all(&resolved.site) {
-        let entry = out.entry(key.template()).or_default();
+        let (Some(template), Some(view)) = (key.template(), page_view(&views, key)) else {
+            continue;
+        };
+        let entry = out.entry(template).or_default();
         entry.insert("root".into());
         entry.insert("site".into());
         entry.insert("page".into());
         entry.extend(site.iter().cloned());
-        let page = serde_json::to_value(page_view(&views, key)).expect("json");
+        let page = serde_json::to_value(view).expect("json");
         paths(&page, "page", entry, &mut filled);
     }
     (out, filled)
@@ -81,8 +98,9 @@ fn parse_type(cell: &str) -> Type {
 /// The variables docs/templates.md lists: the shared ones and one table per template, with
 /// the documented types under "Types" expanded into their fields.
 fn documented() -> BTreeMap<String, BTreeSet<String>> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))
-        .expect("docs/templates.md");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/templates.md"))
+            .expect("docs/templates.md");
     let mut tables: BTreeMap<String, Vec<(String, Type)>> = BTreeMap::new();
     let mut types: BTreeMap<String, Vec<(String, Type)>> = BTreeMap::new();
     // (is a type, name) of the table being read.
@@ -92,7 +110,11 @@ fn documented() -> BTreeMap<String, BTreeSet<String>> {
             section = if heading.starts_with("Every template") {
                 Some((false, "*".into()))
             } else {
-                heading.split('`').nth(1).filter(|n| n.ends_with(".html")).map(|n| (false, n.to_string()))
+                heading
+                    .split('`')
+                    .nth(1)
+                    .filter(|n| n.ends_with(".html"))
+                    .map(|n| (false, n.to_string()))
             };
             continue;
         }
@@ -100,7 +122,9 @@ fn documented() -> BTreeMap<String, BTreeSet<String>> {
             section = heading.split('`').nth(1).map(|n| (true, n.to_string()));
             continue;
         }
-        let Some(row) = line.strip_prefix("| `") else { continue };
+        let Some(row) = line.strip_prefix("| `") else {
+            continue;
+        };
         let cells: Vec<&str> = row.split('|').collect();
         let name = cells[0].trim().trim_end_matches('`').to_string();
         let kind = parse_type(cells.get(1).copied().unwrap_or(""));
@@ -110,14 +134,21 @@ fn documented() -> BTreeMap<String, BTreeSet<String>> {
             None => {}
         }
     }
-    fn expand(path: &str, kind: &Type, types: &BTreeMap<String, Vec<(String, Type)>>, out: &mut BTreeSet<String>) {
+    fn expand(
+        path: &str,
+        kind: &Type,
+        types: &BTreeMap<String, Vec<(String, Type)>>,
+        out: &mut BTreeSet<String>,
+    ) {
         out.insert(path.to_string());
         let (name, prefix) = match kind {
             Type::Plain => return,
             Type::Named(name) => (name, path.to_string()),
             Type::ListOf(name) => (name, format!("{path}[]")),
         };
-        let fields = types.get(name).unwrap_or_else(|| panic!("docs/templates.md: no type `{name}`"));
+        let fields = types
+            .get(name)
+            .unwrap_or_else(|| panic!("docs/templates.md: no type `{name}`"));
         for (field, field_kind) in fields {
             expand(&format!("{prefix}.{field}"), field_kind, types, out);
         }
@@ -157,11 +188,19 @@ fn the_guide_lists_exactly_the_variables_each_template_receives() {
         let missing: Vec<&String> = listed.difference(&given).filter(|p| !unseen(p)).collect();
         let undocumented: Vec<&String> = given.difference(&listed).collect();
         if !missing.is_empty() {
-            problems.push(format!("{template}: documented but not provided: {missing:?}"));
+            problems.push(format!(
+                "{template}: documented but not provided: {missing:?}"
+            ));
         }
         if !undocumented.is_empty() {
-            problems.push(format!("{template}: provided but not documented: {undocumented:?}"));
+            problems.push(format!(
+                "{template}: provided but not documented: {undocumented:?}"
+            ));
         }
     }
-    assert!(problems.is_empty(), "docs/templates.md is out of date:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "docs/templates.md is out of date:\n{}",
+        problems.join("\n")
+    );
 }
