@@ -177,6 +177,21 @@ pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
     format!("{lead}{}{tail}", words[from..to].join(" "))
 }
 
+/// A body as plain text, one line per block, for the search index.
+pub fn plain_text(body: &str) -> String {
+    let mut text = String::with_capacity(body.len());
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(tag) if is_block_end(&tag) => text.push('\n'),
+            Event::End(TagEnd::TableCell) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
 /// How a link into the dossier renders: where it goes and, for a citation, its number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderLink {
@@ -398,6 +413,12 @@ mod tests {
         let s = sentence_around(&text, start, start + 3);
         assert!(s.starts_with("… ") && s.ends_with(" …"), "{s}");
         assert!(s.contains("w60"));
+    }
+
+    #[test]
+    fn plain_text_keeps_words_and_drops_markup() {
+        let text = plain_text("## Who\n\nMeta [said](src:a#p2) **so**.\n\n- one\n- `two`\n");
+        assert_eq!(text, "Who\nMeta said so.\none\ntwo");
     }
 
     #[test]

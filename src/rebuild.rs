@@ -15,6 +15,7 @@ use crate::content::{Dossier, PageKind, PageMeta, TermRef, terms_by_taxonomy};
 use crate::diagnostics::{self, Diagnostic};
 use crate::pipeline::{Failure, Options, assemble, effective_base_url, load_config};
 use crate::render::{PageKey, Renderer, static_files};
+use crate::search;
 use crate::site::{Site, resolve_site};
 use crate::slug::slugify;
 use crate::templates::{Theme, load_theme};
@@ -153,6 +154,8 @@ pub struct Session {
     pending_all: bool,
     /// Output paths of the static files (theme, dossier, highlighting), as last built.
     static_paths: BTreeSet<String>,
+    /// The search index lags behind the pages (see `refresh_search`).
+    search_stale: bool,
 }
 
 impl Session {
@@ -180,9 +183,51 @@ impl Session {
             pending: BTreeSet::new(),
             pending_all: true,
             static_paths: BTreeSet::new(),
+            search_stale: true,
         };
-        let outcome = session.finish(started, content_problems, site_problems);
+        let mut outcome = session.finish(started, content_problems, site_problems);
+        if let Outcome::Rebuilt { changed, .. } = &mut outcome {
+            changed.extend(session.refresh_search());
+        }
         Ok((session, outcome))
+    }
+
+    /// Bring the search index up to date with the pages. `rebuild` leaves it for later, so an
+    /// edited page is served without waiting for the whole dossier to be indexed again; `serve`
+    /// calls this right after publishing a rebuild. Returns the search files that changed.
+    pub fn refresh_search(&mut self) -> Vec<String> {
+        if !self.search_stale {
+            return Vec::new();
+        }
+        self.search_stale = false;
+        let files = search::index_files(&search::records(&self.site));
+        let prefix = format!("{}/", search::FOLDER);
+        let fresh: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut changed: Vec<String> = self
+            .pages
+            .keys()
+            .filter(|p| {
+                p.starts_with(&prefix)
+                    && !fresh.contains(p.as_str())
+                    && !self.static_paths.contains(*p)
+            })
+            .cloned()
+            .collect();
+        for path in &changed {
+            self.pages.remove(path);
+        }
+        for file in files {
+            if self.static_paths.contains(&file.path) {
+                continue;
+            }
+            let bytes: Arc<[u8]> = file.contents.into();
+            if self.pages.get(&file.path).is_none_or(|old| *old != bytes) {
+                changed.push(file.path.clone());
+                self.pages.insert(file.path, bytes);
+            }
+        }
+        changed.sort();
+        changed
     }
 
     /// The pages as last successfully built.
@@ -361,8 +406,11 @@ impl Session {
         let mut changed = Vec::new();
         // Pages and static files that no longer exist go.
         let static_paths = &self.static_paths;
+        let search_prefix = format!("{}/", search::FOLDER);
         self.pages.retain(|path, _| {
-            let keep = keys.contains_key(path) || static_paths.contains(path);
+            let keep = keys.contains_key(path)
+                || static_paths.contains(path)
+                || path.starts_with(&search_prefix);
             if !keep {
                 changed.push(path.clone());
             }
@@ -377,6 +425,9 @@ impl Session {
         }
         changed.sort();
         changed.dedup();
+        if rendered_count > 0 {
+            self.search_stale = true;
+        }
         self.pending.clear();
         self.pending_all = false;
         Outcome::Rebuilt {

@@ -243,6 +243,7 @@ pub fn render_site(
         problems.dedup_by(|a, b| a.location == b.location && a.location.is_some());
         return Err(problems);
     }
+    files.extend(crate::search::index_files(&crate::search::records(site)));
     // A static file of the same name replaces a generated one (a hand-written robots.txt).
     let statics = static_files(site, theme);
     let overridden: std::collections::HashSet<&str> =

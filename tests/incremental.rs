@@ -64,6 +64,7 @@ fn assert_incremental_equals_full(edit: impl FnOnce(&Dossier) -> Vec<&'static st
     let Outcome::Rebuilt { changed, .. } = outcome else {
         panic!("rebuild failed: {outcome:?}")
     };
+    session.refresh_search();
     assert_same(session.pages(), &full_build(&dossier));
     changed
 }
@@ -306,6 +307,7 @@ fn changes_made_while_broken_are_all_applied_once_fixed() {
         )]))
         .expect("runs");
     assert!(matches!(outcome, Outcome::Rebuilt { .. }), "{outcome:?}");
+    session.refresh_search();
     assert_same(session.pages(), &full_build(&dossier));
 }
 
@@ -327,6 +329,7 @@ fn a_stray_file_is_reported_and_its_removal_recovers() {
         )]))
         .expect("runs");
     assert!(matches!(outcome, Outcome::Rebuilt { .. }), "{outcome:?}");
+    session.refresh_search();
     assert_same(session.pages(), &full_build(&dossier));
 }
 

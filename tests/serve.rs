@@ -499,3 +499,16 @@ fn ctrl_c_stops_it_cleanly_even_with_a_tab_open() {
     server.wait_for_line("Stopped.");
     assert!(!dossier.public().exists(), "serve writes nothing");
 }
+
+#[test]
+fn the_search_index_catches_up_with_an_edit() {
+    let dossier = Dossier::harbour();
+    let server = Server::start(&dossier, &[]);
+    // "zymurgy" is in no page yet: its shard (first letters "zy") does not exist.
+    assert_eq!(server.get("/search/s/7a79.json").status, 404);
+    edit(&dossier, "content/summaries/cost-overrun.md", "## What the record shows", "Zymurgy aside.\n\n## What the record shows");
+    eventually("the new word to be indexed", || {
+        let shard = server.get("/search/s/7a79.json");
+        shard.status == 200 && shard.body.contains("\"zymurgy\"")
+    });
+}

@@ -62,6 +62,13 @@ impl AppState {
         }
     }
 
+    /// Replace what is served without telling the open tabs.
+    pub fn replace(&self, served: Served) {
+        if let Ok(mut current) = self.served.write() {
+            *current = served;
+        }
+    }
+
     /// Close the event streams so open connections end and the server can stop.
     pub fn close(&self) {
         if let Ok(mut events) = self.events.lock() {

@@ -172,6 +172,15 @@ fn rebuild_loop(
             files: &files,
             outcome: &outcome,
         });
+        // The search index follows the pages: it is rebuilt after they are served, and tabs
+        // need no reload for it (the search page fetches it afresh for every query).
+        if !failed && !session.refresh_search().is_empty() {
+            let errors = state.served.read().ok().and_then(|s| s.errors.clone());
+            state.replace(Served {
+                pages: Arc::new(session.pages().clone()),
+                errors,
+            });
+        }
     }
 }
 
