@@ -506,7 +506,12 @@ fn the_search_index_catches_up_with_an_edit() {
     let server = Server::start(&dossier, &[]);
     // "zymurgy" is in no page yet: its shard (first letters "zy") does not exist.
     assert_eq!(server.get("/search/s/7a79.json").status, 404);
-    edit(&dossier, "content/summaries/cost-overrun.md", "## What the record shows", "Zymurgy aside.\n\n## What the record shows");
+    edit(
+        &dossier,
+        "content/summaries/cost-overrun.md",
+        "## What the record shows",
+        "Zymurgy aside.\n\n## What the record shows",
+    );
     eventually("the new word to be indexed", || {
         let shard = server.get("/search/s/7a79.json");
         shard.status == 200 && shard.body.contains("\"zymurgy\"")
