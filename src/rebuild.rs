@@ -4,7 +4,7 @@
 //! citing a source updates that source's page too. A change to site.toml, a template or a
 //! static file renders everything. The result is byte-identical to a full build (tests pin it).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -264,6 +264,7 @@ impl Session {
             .iter()
             .map(|item| page_meta(&old.dossier, item))
             .collect();
+        let before_counts = citation_counts(old);
         let before_pages: Vec<[BTreeSet<String>; 2]> = changes
             .items
             .iter()
@@ -320,6 +321,13 @@ impl Session {
             self.pending
                 .extend(if extent == Extent::Body { body } else { all });
             self.pending.extend(pages_reading(&site, item, extent));
+        }
+        // Lists show how often each source is cited: where a count changed, so did they.
+        let after_counts = citation_counts(&site);
+        for (id, count) in &after_counts {
+            if before_counts.get(id) != Some(count) {
+                self.pending.extend(lists_showing_source(&site, id));
+            }
         }
         if fingerprint(&site) != before {
             self.pending_all = true;
@@ -504,6 +512,30 @@ fn empty_site() -> Site {
         graph: Graph::default(),
         taxonomies: Vec::new(),
     }
+}
+
+/// How often each source is cited, by id.
+fn citation_counts(site: &Site) -> HashMap<String, usize> {
+    let d = &site.dossier;
+    d.sources
+        .iter()
+        .zip(&site.graph.cited_by)
+        .map(|(s, c)| (s.id.clone(), c.len()))
+        .collect()
+}
+
+/// The pages that list a source with its figures: the source list, the home page, and the
+/// pages of its terms.
+fn lists_showing_source(site: &Site, id: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::from([paths::SOURCES.to_string(), paths::HOME.to_string()]);
+    if let Some(i) = site.dossier.source_index(id) {
+        for (taxonomy, names) in terms_by_taxonomy(&site.dossier.sources[i].meta.terms) {
+            for name in names {
+                out.insert(paths::term(taxonomy, &slugify(name)));
+            }
+        }
+    }
+    out
 }
 
 /// The feed's path: it carries the full text of dated summaries and events.

@@ -80,8 +80,6 @@ pub struct SiteView<'a> {
     pub base_url: &'a str,
     /// Taxonomies, for navigation.
     pub taxonomies: Vec<NavItem>,
-    /// Counts, for footers and summaries.
-    pub counts: Counts,
     /// The highlighting stylesheet, relative to the root.
     pub highlight_css: &'static str,
 }
@@ -119,6 +117,8 @@ pub struct DateView {
     pub machine: String,
     /// Whether the date is known less precisely than to the day.
     pub approximate: bool,
+    /// How precisely: `day`, `month`, `quarter`, or `after` (a lower bound only).
+    pub precision: &'static str,
 }
 
 impl DateView {
@@ -128,6 +128,12 @@ impl DateView {
             display: date.display(precision),
             machine: date.machine(precision),
             approximate: precision != DatePrecision::Day,
+            precision: match precision {
+                DatePrecision::Day => "day",
+                DatePrecision::Month => "month",
+                DatePrecision::Quarter => "quarter",
+                DatePrecision::After => "after",
+            },
         }
     }
 }
@@ -259,6 +265,9 @@ pub struct IndexView<'a> {
     pub summaries: Vec<PageItem<'a>>,
     /// All summaries.
     pub summary_count: usize,
+    /// How much the dossier holds. (Only the home page shows it: a number on every page would
+    /// make every page change whenever one citation is added.)
+    pub counts: Counts,
 }
 
 /// `page` of `sources.html`.
@@ -407,8 +416,10 @@ pub struct EntryView<'a> {
     pub date: DateView,
     /// End date.
     pub end_date: Option<DateView>,
-    /// Event kind (`earnings-call`) or source kind (`article`).
+    /// Event kind (`earnings-call`) or source kind (`social-post`).
     pub kind: String,
+    /// The kind for readers: "Earnings call", "Social post".
+    pub kind_label: String,
     /// Description, if any.
     pub description: Option<&'a str>,
     /// The event's body as HTML (empty for publications and in key-date lists).
@@ -542,12 +553,6 @@ pub fn site_view<'a>(site: &'a Site, base_url: &'a str) -> SiteView<'a> {
                 path: paths::taxonomy(&t.name),
             })
             .collect(),
-        counts: Counts {
-            sources: site.dossier.sources.len(),
-            summaries: site.dossier.summaries.len(),
-            events: site.dossier.events.len(),
-            citations: site.graph.citations.len(),
-        },
         highlight_css: crate::highlight::STYLESHEET_PATH,
     }
 }
@@ -790,6 +795,9 @@ impl<'a> Views<'a> {
                     ),
                     end_date: m.end_date.map(|d| DateView::new(d, m.date_precision)),
                     kind: m.event_kind.clone().unwrap_or_else(|| "event".into()),
+                    kind_label: crate::slug::capitalize(
+                        &m.event_kind.as_deref().unwrap_or("event").replace('-', " "),
+                    ),
                     description: m.description.as_deref(),
                     content,
                     notes,
@@ -813,7 +821,8 @@ impl<'a> Views<'a> {
                         s.meta.date_precision,
                     ),
                     end_date: None,
-                    kind: s.meta.kind.label().to_string(),
+                    kind: s.meta.kind.as_str().to_string(),
+                    kind_label: s.meta.kind.label().to_string(),
                     description: None,
                     content: String::new(),
                     notes: Vec::new(),
@@ -873,6 +882,12 @@ impl<'a> Views<'a> {
                 .map(|&i| self.page_item(&d.summaries[i]))
                 .collect(),
             summary_count: d.summaries.len(),
+            counts: Counts {
+                sources: d.sources.len(),
+                summaries: d.summaries.len(),
+                events: d.events.len(),
+                citations: self.site.graph.citations.len(),
+            },
         }
     }
 

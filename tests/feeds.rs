@@ -7,9 +7,15 @@ use common::{Dossier, stderr};
 
 /// The site path an absolute URL of the harbour dossier leads to: `sources/x/index.html`.
 fn file_of(url: &str) -> String {
-    let path = url.strip_prefix("https://briefs.example.org/kestrel/").unwrap_or_else(|| panic!("{url} is not under base_url"));
+    let path = url
+        .strip_prefix("https://briefs.example.org/kestrel/")
+        .unwrap_or_else(|| panic!("{url} is not under base_url"));
     let path = path.split('#').next().unwrap_or_default();
-    if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() }
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
 }
 
 #[test]
@@ -19,21 +25,43 @@ fn the_feed_is_valid_atom_and_every_entry_exists() {
     let xml = site.text("atom.xml");
     let feed = feed_rs::parser::parse(xml.as_bytes()).expect("atom.xml parses");
     assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
-    assert_eq!(feed.title.map(|t| t.content).as_deref(), Some("The Kestrel Bay dredging contract"));
-    let titles: Vec<String> = feed.entries.iter().filter_map(|e| e.title.as_ref().map(|t| t.content.clone())).collect();
+    assert_eq!(
+        feed.title.map(|t| t.content).as_deref(),
+        Some("The Kestrel Bay dredging contract")
+    );
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+        .collect();
     // Dated summaries and events, newest first.
     assert_eq!(
         titles,
-        vec!["The cost question", "Council approves the revised budget", "Dredging contract signed", "Seabed survey carried out"]
+        vec![
+            "The cost question",
+            "Council approves the revised budget",
+            "Dredging contract signed",
+            "Seabed survey carried out"
+        ]
     );
     for entry in &feed.entries {
         let link = entry.links.first().expect("each entry links to its page");
-        assert!(site.dir.join(file_of(&link.href)).is_file(), "{} leads nowhere", link.href);
-        let content = entry.content.as_ref().and_then(|c| c.body.as_deref()).expect("full text");
+        assert!(
+            site.dir.join(file_of(&link.href)).is_file(),
+            "{} leads nowhere",
+            link.href
+        );
+        let content = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_deref())
+            .expect("full text");
         assert!(!content.is_empty());
     }
     // Relative links in the content resolve against each entry's page.
-    assert!(xml.contains("xml:base=\"https://briefs.example.org/kestrel/summaries/cost-overrun/\""));
+    assert!(
+        xml.contains("xml:base=\"https://briefs.example.org/kestrel/summaries/cost-overrun/\"")
+    );
     assert!(xml.contains("href=&quot;../../sources/council-release/#p3&quot;"));
 }
 
@@ -42,7 +70,11 @@ fn the_sitemap_lists_every_page_and_robots_names_it() {
     let dossier = Dossier::harbour();
     let site = dossier.build();
     let sitemap = site.text("sitemap.xml");
-    let locs: Vec<&str> = sitemap.split("<loc>").skip(1).filter_map(|s| s.split("</loc>").next()).collect();
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .collect();
     let listed: std::collections::BTreeSet<String> = locs.iter().map(|u| file_of(u)).collect();
     let pages: std::collections::BTreeSet<String> = common::snapshot(&site.dir)
         .into_keys()
@@ -50,7 +82,10 @@ fn the_sitemap_lists_every_page_and_robots_names_it() {
         .filter(|p| p.ends_with(".html") && p != "404.html")
         .collect();
     assert_eq!(listed, pages);
-    assert_eq!(site.text("robots.txt"), "User-agent: *\nAllow: /\n\nSitemap: https://briefs.example.org/kestrel/sitemap.xml\n");
+    assert_eq!(
+        site.text("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://briefs.example.org/kestrel/sitemap.xml\n"
+    );
 }
 
 #[test]
@@ -65,9 +100,16 @@ fn a_static_file_replaces_a_generated_one() {
 fn without_base_url_there_is_a_warning() {
     let dossier = Dossier::harbour();
     let config = std::fs::read_to_string(dossier.root.join("site.toml")).expect("read");
-    dossier.write("site.toml", &config.replace("base_url = \"https://briefs.example.org/kestrel\"\n", ""));
+    dossier.write(
+        "site.toml",
+        &config.replace("base_url = \"https://briefs.example.org/kestrel\"\n", ""),
+    );
     let out = dossier.run(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("warning: no base_url"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: no base_url"),
+        "{}",
+        stderr(&out)
+    );
     assert!(dossier.site().text("atom.xml").contains("<id>/</id>"));
 }
