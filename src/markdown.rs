@@ -205,13 +205,19 @@ pub struct RenderLink {
 
 /// Settings for one rendering.
 #[derive(Debug, Clone, Copy)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     /// Pass raw HTML through (site.toml `[markdown] raw_html`).
     pub raw_html: bool,
+    /// Put before the ids of citation markers and notes (`cite-ref-N`, `cite-N`), so several
+    /// documents can share a page (the print edition).
+    pub id_prefix: &'a str,
+    /// Levels to add to every heading (`##` becomes `<h4>` with 2), for a page where the body
+    /// sits under headings of its own.
+    pub heading_shift: u8,
 }
 
 /// Pass 2: the body as HTML. `links` are sorted by offset, one per link `scan_links` found.
-pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions) -> String {
+pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) -> String {
     let parser = Parser::new_ext(body.text, self::options()).into_offset_iter();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut code: Option<(Option<String>, String)> = None;
@@ -277,7 +283,8 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions) -> S
                 Some(OpenLink::Plain) | None => vec![Event::End(TagEnd::Link)],
                 Some(OpenLink::Dossier(Some(n))) => vec![Event::InlineHtml(
                     format!(
-                        "</a><sup class=\"cite-ref\" id=\"cite-ref-{n}\"><a href=\"#cite-{n}\" role=\"doc-noteref\" aria-label=\"Citation {n}\">{n}</a></sup>"
+                        "</a><sup class=\"cite-ref\" id=\"{p}cite-ref-{n}\"><a href=\"#{p}cite-{n}\" role=\"doc-noteref\" aria-label=\"Citation {n}\">{n}</a></sup>",
+                        p = options.id_prefix
                     )
                     .into(),
                 )],
@@ -287,7 +294,7 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions) -> S
                 vec![Event::Text(html)]
             }
             Event::Start(Tag::Heading { level, id, classes, attrs: _ }) => {
-                heading = Some((level, id, classes, Vec::new()));
+                heading = Some((shifted(level, options.heading_shift), id, classes, Vec::new()));
                 continue;
             }
             Event::End(TagEnd::Heading(_)) if heading.is_some() => {
@@ -296,6 +303,8 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions) -> S
                     Some(id) => id,
                     None => unique_id(&heading_text(&inner), &mut heading_ids).into(),
                 };
+                // Documents sharing a page keep their headings' ids apart too.
+                let id: CowStr<'_> = if options.id_prefix.is_empty() { id } else { format!("{}{id}", options.id_prefix).into() };
                 let mut out = vec![Event::Start(Tag::Heading { level, id: Some(id), classes, attrs: vec![] })];
                 out.extend(inner);
                 out.push(Event::End(TagEnd::Heading(level)));
@@ -321,6 +330,14 @@ type OpenHeading<'a> = (
     Vec<CowStr<'a>>,
     Vec<Event<'a>>,
 );
+
+/// A heading level moved down by `shift`, no deeper than `<h6>`.
+fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
+    use HeadingLevel::*;
+    let levels = [H1, H2, H3, H4, H5, H6];
+    let at = levels.iter().position(|l| *l == level).unwrap_or(0);
+    levels[(at + usize::from(shift)).min(5)]
+}
 
 /// How an open link must be closed.
 enum OpenLink {
@@ -436,7 +453,15 @@ mod tests {
                 citation: None,
             },
         ];
-        let html = render(body(text), &links, RenderOptions { raw_html: false });
+        let html = render(
+            body(text),
+            &links,
+            RenderOptions {
+                raw_html: false,
+                id_prefix: "",
+                heading_shift: 0,
+            },
+        );
         assert!(html.contains("<a class=\"xref cite\" href=\"../sources/post/#p4\" data-cite=\"1\">the post</a><sup class=\"cite-ref\" id=\"cite-ref-1\">"), "{html}");
         assert!(
             html.contains("<a class=\"xref\" href=\"../summaries/b/\">brief</a>"),
@@ -447,13 +472,29 @@ mod tests {
     #[test]
     fn raw_html_is_escaped_unless_allowed() {
         let text = "<script>alert(1)</script>\n\nHi <b>there</b>\n";
-        let html = render(body(text), &[], RenderOptions { raw_html: false });
+        let html = render(
+            body(text),
+            &[],
+            RenderOptions {
+                raw_html: false,
+                id_prefix: "",
+                heading_shift: 0,
+            },
+        );
         assert!(
             !html.contains("<script>") && !html.contains("<b>"),
             "{html}"
         );
         assert!(html.contains("&lt;script&gt;"), "{html}");
-        let html = render(body(text), &[], RenderOptions { raw_html: true });
+        let html = render(
+            body(text),
+            &[],
+            RenderOptions {
+                raw_html: true,
+                id_prefix: "",
+                heading_shift: 0,
+            },
+        );
         assert!(html.contains("<b>there</b>"), "{html}");
     }
 
@@ -462,7 +503,11 @@ mod tests {
         let html = render(
             body("{{ config.title }} {% if x %}"),
             &[],
-            RenderOptions { raw_html: false },
+            RenderOptions {
+                raw_html: false,
+                id_prefix: "",
+                heading_shift: 0,
+            },
         );
         assert!(html.contains("{{ config.title }} {% if x %}"), "{html}");
     }
@@ -470,7 +515,15 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_alerts_render() {
         let text = "## Who argues it\n\n## Who argues it\n\n> [!WARNING]\n> Check this.\n";
-        let html = render(body(text), &[], RenderOptions { raw_html: false });
+        let html = render(
+            body(text),
+            &[],
+            RenderOptions {
+                raw_html: false,
+                id_prefix: "",
+                heading_shift: 0,
+            },
+        );
         assert!(html.contains("<h2 id=\"who-argues-it\">"), "{html}");
         assert!(html.contains("<h2 id=\"who-argues-it-2\">"), "{html}");
         assert!(html.contains("markdown-alert-warning"), "{html}");
@@ -480,7 +533,15 @@ mod tests {
     fn extensions_are_on() {
         let text =
             "| a |\n|---|\n| b |\n\n~~gone~~ and a note[^1]\n\n- [x] done\n\n[^1]: The note.\n";
-        let html = render(body(text), &[], RenderOptions { raw_html: false });
+        let html = render(
+            body(text),
+            &[],
+            RenderOptions {
+                raw_html: false,
+                id_prefix: "",
+                heading_shift: 0,
+            },
+        );
         for needle in [
             "<table>",
             "<del>gone</del>",

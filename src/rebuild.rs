@@ -201,13 +201,12 @@ impl Session {
         }
         self.search_stale = false;
         let files = search::index_files(&search::records(&self.site));
-        let prefix = format!("{}/", search::FOLDER);
         let fresh: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let mut changed: Vec<String> = self
             .pages
             .keys()
             .filter(|p| {
-                p.starts_with(&prefix)
+                search::is_index_file(p)
                     && !fresh.contains(p.as_str())
                     && !self.static_paths.contains(*p)
             })
@@ -414,11 +413,10 @@ impl Session {
         let mut changed = Vec::new();
         // Pages and static files that no longer exist go.
         let static_paths = &self.static_paths;
-        let search_prefix = format!("{}/", search::FOLDER);
         self.pages.retain(|path, _| {
             let keep = keys.contains_key(path)
                 || static_paths.contains(path)
-                || path.starts_with(&search_prefix);
+                || search::is_index_file(path);
             if !keep {
                 changed.push(path.clone());
             }
@@ -578,6 +576,8 @@ pub fn pages_reading(site: &Site, item: &Item, extent: Extent) -> BTreeSet<Strin
             }
         }
     };
+    // The print edition shows every document and every source in full.
+    out.insert(paths::PRINT.to_string());
     match item {
         Item::Index => {
             out.insert(paths::HOME.to_string());

@@ -35,6 +35,10 @@ pub enum PageKey {
     Term(usize, usize),
     /// `/404.html`.
     NotFound,
+    /// `/search/`.
+    Search,
+    /// `/print/`.
+    Print,
     /// `/atom.xml`: summaries and events by date.
     Feed,
     /// `/sitemap.xml` (0), and its parts `/sitemap-N.xml` when it is an index.
@@ -59,6 +63,7 @@ impl PageKey {
             keys.push(PageKey::Taxonomy(t));
             keys.extend((0..taxonomy.terms.len()).map(|k| PageKey::Term(t, k)));
         }
+        keys.extend([PageKey::Search, PageKey::Print]);
         keys.push(PageKey::NotFound);
         let pages = keys.len() - 1;
         keys.extend([PageKey::Feed, PageKey::Robots, PageKey::Sitemap(0)]);
@@ -89,6 +94,8 @@ impl PageKey {
                 paths::term(&taxonomy.name, &taxonomy.terms[k].slug)
             }
             PageKey::NotFound => "404.html".into(),
+            PageKey::Search => paths::SEARCH.into(),
+            PageKey::Print => paths::PRINT.into(),
             PageKey::Feed => "atom.xml".into(),
             PageKey::Sitemap(0) => "sitemap.xml".into(),
             PageKey::Sitemap(n) => format!("sitemap-{n}.xml"),
@@ -118,6 +125,8 @@ impl PageKey {
             PageKey::Taxonomy(_) => "taxonomy.html",
             PageKey::Term(..) => "term.html",
             PageKey::NotFound => "404.html",
+            PageKey::Search => "search.html",
+            PageKey::Print => "print.html",
             PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
         })
     }
@@ -207,6 +216,8 @@ pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> Option<PageView<'a>> {
         PageKey::Taxonomy(t) => PageView::Taxonomy(views.taxonomy(t)),
         PageKey::Term(t, k) => PageView::Term(views.term(t, k)),
         PageKey::NotFound => PageView::NotFound(views.not_found()),
+        PageKey::Search => PageView::Search(views.search()),
+        PageKey::Print => PageView::Print(Box::new(views.print())),
         PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
     })
 }

@@ -28,6 +28,14 @@ pub const CHUNK: usize = 256;
 /// The folder of the search files in the output.
 pub const FOLDER: &str = "search";
 
+/// Whether an output path is one of the index files (the search page itself, `search/index.html`,
+/// shares their folder but is not one).
+pub fn is_index_file(path: &str) -> bool {
+    path.strip_prefix(FOLDER)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|rest| rest == "meta.json" || rest.starts_with("s/") || rest.starts_with("r/"))
+}
+
 /// One searchable thing. It borrows what it can from the site: the paragraphs of ten thousand
 /// sources are tens of megabytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -282,6 +290,16 @@ mod tests {
             words("Zuckerberg's 50% cost, “Llama 3.1” — Évian"),
             vec!["zuckerberg", "50", "cost", "llama", "évian"]
         );
+    }
+
+    #[test]
+    fn the_search_page_is_not_an_index_file() {
+        assert!(
+            is_index_file("search/meta.json")
+                && is_index_file("search/s/7265.json")
+                && is_index_file("search/r/0.json")
+        );
+        assert!(!is_index_file("search/index.html") && !is_index_file("searching/s/x.json"));
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "summary.html",
     "taxonomy.html",
     "term.html",
+    "search.html",
+    "print.html",
     "404.html",
 ];
 

@@ -25,6 +25,10 @@ pub mod paths {
     pub const SOURCES: &str = "sources/";
     /// The summary list.
     pub const SUMMARIES: &str = "summaries/";
+    /// The search page.
+    pub const SEARCH: &str = "search/";
+    /// The print edition.
+    pub const PRINT: &str = "print/";
 
     /// A source page.
     pub fn source(id: &str) -> String {
@@ -50,6 +54,31 @@ pub mod paths {
     pub fn term(taxonomy: &str, slug: &str) -> String {
         format!("{taxonomy}/{slug}/")
     }
+}
+
+/// Ids in the print edition, where every document shares one page.
+pub mod print_anchors {
+    /// A source.
+    pub fn source(id: &str) -> String {
+        format!("src-{id}")
+    }
+    /// A paragraph of a source.
+    pub fn paragraph(id: &str, n: u32) -> String {
+        format!("src-{id}-p{n}")
+    }
+    /// A summary.
+    pub fn summary(slug: &str) -> String {
+        format!("summary-{slug}")
+    }
+}
+
+/// How a rendered document links into the dossier.
+#[derive(Debug, Clone, Copy)]
+enum Links<'r> {
+    /// To the pages, from a page whose root is the given one.
+    Relative(&'r str),
+    /// To the places in the print edition, from it.
+    Print,
 }
 
 /// The relative path from a page at `path` back to the site root: `./`, `../`, `../../`.
@@ -516,6 +545,93 @@ pub enum PageView<'a> {
     Term(TermView<'a>),
     /// `404.html`.
     NotFound(NotFoundView),
+    /// `search.html`.
+    Search(SearchView),
+    /// `print.html`.
+    Print(Box<PrintView<'a>>),
+}
+
+/// `page` of `search.html`.
+#[derive(Debug, Serialize)]
+pub struct SearchView {
+    /// "Search".
+    pub title: &'static str,
+    /// A description for `<meta>`.
+    pub description: &'static str,
+    /// `search/`.
+    pub path: &'static str,
+    /// Where the index is, relative to the root: `search/meta.json` and its neighbours.
+    pub index: &'static str,
+}
+
+/// `page` of `print.html`: the whole dossier on one page.
+#[derive(Debug, Serialize)]
+pub struct PrintView<'a> {
+    /// The dossier's title.
+    pub title: &'a str,
+    /// A description for `<meta>`.
+    pub description: &'a str,
+    /// `print/`.
+    pub path: &'static str,
+    /// The executive brief.
+    pub brief: PrintSection<'a>,
+    /// The summaries, in list order.
+    pub summaries: Vec<PrintSection<'a>>,
+    /// The events, in timeline order.
+    pub events: Vec<PrintSection<'a>>,
+    /// The sources, in list order.
+    pub sources: Vec<PrintSource<'a>>,
+    /// Whether the sources' texts are included (beyond `PRINT_MAX_SOURCES` only their
+    /// descriptions are).
+    pub sources_in_full: bool,
+}
+
+/// A document in the print edition.
+#[derive(Debug, Serialize)]
+pub struct PrintSection<'a> {
+    /// Its anchor: `summary-SLUG`, `event-SLUG`, `brief`.
+    pub id: String,
+    /// Title.
+    pub title: &'a str,
+    /// Description, if any.
+    pub description: Option<&'a str>,
+    /// Date, if any.
+    pub date: Option<DateView>,
+    /// An event's kind for readers.
+    pub kind_label: Option<String>,
+    /// Its body as HTML; links go to places in the print edition.
+    pub content: String,
+    /// Its citations, to print as footnotes.
+    pub notes: Vec<NoteView<'a>>,
+    /// The prefix of its notes' ids: `cite-N` is `{note_prefix}cite-N`.
+    pub note_prefix: String,
+}
+
+/// A source in the print edition.
+#[derive(Debug, Serialize)]
+pub struct PrintSource<'a> {
+    /// In list form.
+    #[serde(flatten)]
+    pub item: SourceItem<'a>,
+    /// Its anchor: `src-ID`.
+    pub anchor: String,
+    /// The collection URL, if http(s).
+    pub url: Option<&'a str>,
+    /// Its paragraphs (empty unless the texts are included).
+    pub paragraphs: Vec<PrintParagraph>,
+}
+
+/// A paragraph in the print edition.
+#[derive(Debug, Serialize)]
+pub struct PrintParagraph {
+    /// Its number.
+    pub number: u32,
+    /// Its anchor: `src-ID-pN`.
+    pub id: String,
+    /// `text`, `list-item` or `quote`.
+    pub kind: ParagraphKind,
+    /// Its text as HTML, quoted passages highlighted.
+    pub html: String,
 }
 
 /// `page` of `404.html`.
@@ -533,6 +649,10 @@ pub struct NotFoundView {
 /// and would grow as terms × sources; the page lists counts per term instead, and each term's
 /// page lists all its sources.
 pub const MATRIX_MAX_SOURCES: usize = 60;
+
+/// The most sources whose full text the print edition includes: beyond it the edition would
+/// be thousands of pages; it then lists the sources, and each source page prints on its own.
+pub const PRINT_MAX_SOURCES: usize = 200;
 
 /// How many sources and summaries the home page lists before linking to the full lists.
 pub const HOME_LIST_LIMIT: usize = 25;
@@ -560,7 +680,8 @@ pub fn site_view<'a>(site: &'a Site, base_url: &'a str) -> SiteView<'a> {
 /// Builds views from a resolved site.
 pub struct Views<'a> {
     site: &'a Site,
-    options: RenderOptions,
+    /// site.toml `[markdown] raw_html`.
+    raw_html: bool,
     /// Sources in list order, computed once.
     source_order: Vec<usize>,
     /// Summaries in list order, computed once.
@@ -570,12 +691,9 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// Views of `site`.
     pub fn new(site: &'a Site) -> Views<'a> {
-        let options = RenderOptions {
-            raw_html: site.dossier.config.markdown.raw_html,
-        };
         Views {
             site,
-            options,
+            raw_html: site.dossier.config.markdown.raw_html,
             source_order: source_order(site),
             summary_order: summary_order(site),
         }
@@ -643,11 +761,17 @@ impl<'a> Views<'a> {
 
     /// A document's Markdown as HTML, for a page whose root is `root` (the feed's content).
     pub fn document_html(&self, doc: DocId, root: &str) -> String {
-        self.document(doc, root).0
+        self.document(doc, Links::Relative(root), "").0
     }
 
-    /// Render a document's Markdown for a page whose root is `root`, with its notes.
-    fn document(&self, doc: DocId, root: &str) -> (String, Vec<NoteView<'a>>) {
+    /// Render a document's Markdown, with its notes, linking as `links` says; `id_prefix`
+    /// goes before the ids of its citation markers (for pages that show several documents).
+    fn document(
+        &self,
+        doc: DocId,
+        links: Links<'_>,
+        id_prefix: &str,
+    ) -> (String, Vec<NoteView<'a>>) {
         let dossier = &self.site.dossier;
         let body = match doc {
             DocId::Index => dossier.index.body(),
@@ -659,22 +783,53 @@ impl<'a> Views<'a> {
             },
         };
         let graph = &self.site.graph;
-        let links: Vec<RenderLink> = graph
+        let print = matches!(links, Links::Print);
+        let root = match links {
+            Links::Relative(root) => root.to_string(),
+            Links::Print => root_for(paths::PRINT),
+        };
+        let rendered: Vec<RenderLink> = graph
             .links(doc)
             .iter()
             .map(|link| RenderLink {
                 offset: link.offset,
-                href: format!("{root}{}", self.target_path(link.target)),
+                href: format!("{root}{}", self.target_path(link.target, print)),
                 citation: link.citation.map(|c| graph.citations[c].number),
             })
             .collect();
-        let html = markdown::render(body, &links, self.options);
-        let notes = graph.citations_of(doc).map(|c| self.note(c)).collect();
+        // In the print edition a body sits under a part and a section heading.
+        let heading_shift = if print { 2 } else { 0 };
+        let options = RenderOptions {
+            raw_html: self.raw_html,
+            id_prefix,
+            heading_shift,
+        };
+        let html = markdown::render(body, &rendered, options);
+        let notes = graph
+            .citations_of(doc)
+            .map(|c| self.note(c, print))
+            .collect();
         (html, notes)
     }
 
-    fn target_path(&self, target: LinkTarget) -> String {
+    /// Where a link goes: its page, or (`print`) its place in the print edition.
+    fn target_path(&self, target: LinkTarget, print: bool) -> String {
         let dossier = &self.site.dossier;
+        if print {
+            let anchor = match target {
+                LinkTarget::Source {
+                    source,
+                    paragraph: Some(n),
+                } => print_anchors::paragraph(&dossier.sources[source].id, n),
+                LinkTarget::Source {
+                    source,
+                    paragraph: None,
+                } => print_anchors::source(&dossier.sources[source].id),
+                LinkTarget::Summary(i) => print_anchors::summary(&dossier.summaries[i].slug),
+                LinkTarget::Event(i) => paths::event_anchor(&dossier.events[i].slug),
+            };
+            return format!("{}#{anchor}", paths::PRINT);
+        }
         match target {
             LinkTarget::Source { source, paragraph } => {
                 let path = paths::source(&dossier.sources[source].id);
@@ -688,7 +843,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn note(&self, c: &'a Citation) -> NoteView<'a> {
+    fn note(&self, c: &'a Citation, print: bool) -> NoteView<'a> {
         let source = &self.site.dossier.sources[c.source];
         let excerpt = match (&c.quote, c.paragraph) {
             (None, Some(n)) => source.paragraph(n).map(|p| excerpt(&p.text, 30)),
@@ -698,10 +853,13 @@ impl<'a> Views<'a> {
             number: c.number,
             source_id: &source.id,
             source_title: &source.meta.title,
-            path: self.target_path(LinkTarget::Source {
-                source: c.source,
-                paragraph: c.paragraph,
-            }),
+            path: self.target_path(
+                LinkTarget::Source {
+                    source: c.source,
+                    paragraph: c.paragraph,
+                },
+                print,
+            ),
             paragraph: c.paragraph,
             quote: c.quote.as_deref(),
             excerpt,
@@ -771,7 +929,7 @@ impl<'a> Views<'a> {
                 let page = &dossier.events[i];
                 let m = &page.meta;
                 let (content, notes) = match root {
-                    Some(root) => self.document(DocId::Event(i), root),
+                    Some(root) => self.document(DocId::Event(i), Links::Relative(root), ""),
                     None => (String::new(), Vec::new()),
                 };
                 let sources = m
@@ -836,7 +994,8 @@ impl<'a> Views<'a> {
     /// The executive brief.
     pub fn index(&self) -> IndexView<'a> {
         let page = &self.site.dossier.index;
-        let (content, notes) = self.document(DocId::Index, &root_for(paths::HOME));
+        let (content, notes) =
+            self.document(DocId::Index, Links::Relative(&root_for(paths::HOME)), "");
         let key_dates = self
             .site
             .timeline
@@ -917,13 +1076,37 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The paragraphs of source `i` as HTML, quoted passages highlighted.
+    fn paragraph_html(&self, i: usize) -> Vec<String> {
+        let source = &self.site.dossier.sources[i];
+        let highlights = &self.site.graph.highlights[i];
+        let mut next = 0;
+        source
+            .paragraphs
+            .iter()
+            .enumerate()
+            .map(|(index, paragraph)| {
+                let number = index as u32 + 1;
+                let start = next;
+                while next < highlights.len() && highlights[next].0 == number {
+                    next += 1;
+                }
+                let ranges: Vec<Range<usize>> = highlights[start..next]
+                    .iter()
+                    .map(|(_, r)| r.clone())
+                    .collect();
+                paragraph_html(&paragraph.text, &ranges)
+            })
+            .collect()
+    }
+
     /// One source page.
     pub fn source(&self, i: usize) -> SourceView<'a> {
         let source: &'a Source = &self.site.dossier.sources[i];
         let graph = &self.site.graph;
         let path = paths::source(&source.id);
         let root = root_for(&path);
-        let (note, note_notes) = self.document(DocId::Note(i), &root);
+        let (note, note_notes) = self.document(DocId::Note(i), Links::Relative(&root), "");
 
         let mut per_paragraph: Vec<Vec<BacklinkView<'a>>> =
             vec![Vec::new(); source.paragraphs.len()];
@@ -937,24 +1120,16 @@ impl<'a> Views<'a> {
             cited_by.push(backlink);
         }
 
-        let highlights = &graph.highlights[i];
-        let mut next_highlight = 0;
         let mut blocks: Vec<BlockView<'a>> = Vec::new();
-        for ((index, paragraph), backlinks) in
-            source.paragraphs.iter().enumerate().zip(per_paragraph)
-        {
-            let number = index as u32 + 1;
-            let start = next_highlight;
-            while next_highlight < highlights.len() && highlights[next_highlight].0 == number {
-                next_highlight += 1;
-            }
-            let ranges: Vec<Range<usize>> = highlights[start..next_highlight]
-                .iter()
-                .map(|(_, r)| r.clone())
-                .collect();
+        let rendered = source
+            .paragraphs
+            .iter()
+            .zip(self.paragraph_html(i))
+            .zip(per_paragraph);
+        for (index, ((paragraph, html), backlinks)) in rendered.enumerate() {
             let view = ParagraphView {
-                number,
-                html: paragraph_html(&paragraph.text, &ranges),
+                number: index as u32 + 1,
+                html,
                 cited_by: backlinks,
             };
             // Runs of list items and of quotation lines share a block; text stands alone.
@@ -1020,7 +1195,7 @@ impl<'a> Views<'a> {
     pub fn summary(&self, i: usize) -> SummaryView<'a> {
         let page = &self.site.dossier.summaries[i];
         let root = root_for(&paths::summary(&page.slug));
-        let (content, notes) = self.document(DocId::Summary(i), &root);
+        let (content, notes) = self.document(DocId::Summary(i), Links::Relative(&root), "");
         let sources = page
             .meta
             .sources
@@ -1169,6 +1344,100 @@ impl<'a> Views<'a> {
             sources,
             summaries,
             events,
+        }
+    }
+
+    /// The search page.
+    pub fn search(&self) -> SearchView {
+        SearchView {
+            title: "Search",
+            description: "Search every source paragraph, summary and event of this dossier.",
+            path: paths::SEARCH,
+            index: crate::search::FOLDER,
+        }
+    }
+
+    /// The print edition: brief, summaries, timeline and sources on one page.
+    pub fn print(&self) -> PrintView<'a> {
+        let d = &self.site.dossier;
+        let section = |doc: DocId, id: String, page: &'a crate::content::Page| {
+            let note_prefix = format!("{id}-");
+            let (content, notes) = self.document(doc, Links::Print, &note_prefix);
+            let m = &page.meta;
+            PrintSection {
+                id,
+                title: &m.title,
+                description: m.description.as_deref(),
+                date: m.date.map(|date| DateView::new(date, m.date_precision)),
+                kind_label: m
+                    .event_kind
+                    .as_deref()
+                    .map(|k| crate::slug::capitalize(&k.replace('-', " "))),
+                content,
+                notes,
+                note_prefix,
+            }
+        };
+        let sources_in_full = d.sources.len() <= PRINT_MAX_SOURCES;
+        PrintView {
+            title: &d.config.title,
+            description: &d.config.description,
+            path: paths::PRINT,
+            brief: section(DocId::Index, "brief".into(), &d.index),
+            summaries: self
+                .summary_order
+                .iter()
+                .map(|&i| {
+                    section(
+                        DocId::Summary(i),
+                        print_anchors::summary(&d.summaries[i].slug),
+                        &d.summaries[i],
+                    )
+                })
+                .collect(),
+            events: self
+                .site
+                .timeline
+                .event_order()
+                .into_iter()
+                .map(|i| {
+                    section(
+                        DocId::Event(i),
+                        paths::event_anchor(&d.events[i].slug),
+                        &d.events[i],
+                    )
+                })
+                .collect(),
+            sources: self
+                .source_order
+                .iter()
+                .map(|&i| {
+                    let source = &d.sources[i];
+                    let paragraphs = if sources_in_full {
+                        source
+                            .paragraphs
+                            .iter()
+                            .zip(self.paragraph_html(i))
+                            .enumerate()
+                            .map(|(n, (p, html))| PrintParagraph {
+                                number: n as u32 + 1,
+                                id: print_anchors::paragraph(&source.id, n as u32 + 1),
+                                kind: p.kind,
+                                html,
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    PrintSource {
+                        item: self.source_item(i),
+                        anchor: print_anchors::source(&source.id),
+                        url: source.meta.url.as_deref().filter(|u| is_http(u)),
+                        paragraphs,
+                    }
+                })
+                .collect(),
+            sources_in_full,
         }
     }
 

@@ -109,6 +109,7 @@ fn editing_summary_text_rerenders_only_what_reads_it() {
         changed,
         vec![
             "atom.xml",
+            "print/index.html",
             "sources/council-release/index.html",
             "summaries/cost-overrun/index.html"
         ]

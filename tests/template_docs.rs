@@ -12,6 +12,9 @@ use dossier::render::{PageKey, page_view};
 use dossier::templates::REQUIRED_TEMPLATES;
 use dossier::view::{Views, site_view};
 
+/// Paths of variables, by template.
+type PathsByTemplate = BTreeMap<&'static str, BTreeSet<String>>;
+
 /// Every path in a JSON value: `page.blocks[].paragraphs[].html`. Lists that had items are
 /// also recorded in `filled` (`page.blocks[]`), since the fields of items are seen only then.
 fn paths(
@@ -42,7 +45,7 @@ fn paths(
 
 /// The variables each template receives, over every page of the harbour dossier (with an
 /// event that has an end date, so every optional part appears at least once).
-fn provided() -> (BTreeMap<&'static str, BTreeSet<String>>, BTreeSet<String>) {
+fn provided() -> (PathsByTemplate, PathsByTemplate) {
     let dossier = Dossier::harbour();
     dossier.write(
         "content/events/dredging-works.md",
@@ -56,13 +59,15 @@ fn provided() -> (BTreeMap<&'static str, BTreeSet<String>>, BTreeSet<String>) {
     let resolved = pipeline::resolve(&options).expect("the harbour dossier resolves");
     let views = Views::new(&resolved.site);
     let mut site = BTreeSet::new();
-    let mut filled = BTreeSet::new();
+    let mut site_filled = BTreeSet::new();
     paths(
         &serde_json::to_value(site_view(&resolved.site, "")).expect("json"),
         "site",
         &mut site,
-        &mut filled,
+        &mut site_filled,
     );
+    // Lists that had items, per template: the same path may be empty on one and full on another.
+    let mut filled: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     let mut out: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     for key in PageKey::all(&resolved.site) {
         let (Some(template), Some(view)) = (key.template(), page_view(&views, key)) else {
@@ -74,7 +79,10 @@ fn provided() -> (BTreeMap<&'static str, BTreeSet<String>>, BTreeSet<String>) {
         entry.insert("page".into());
         entry.extend(site.iter().cloned());
         let page = serde_json::to_value(view).expect("json");
-        paths(&page, "page", entry, &mut filled);
+        let template_filled = filled
+            .entry(template)
+            .or_insert_with(|| site_filled.clone());
+        paths(&page, "page", entry, template_filled);
     }
     (out, filled)
 }
@@ -176,6 +184,7 @@ fn the_guide_lists_exactly_the_variables_each_template_receives() {
     let mut problems = Vec::new();
     for template in REQUIRED_TEMPLATES {
         let given = provided.get(template).cloned().unwrap_or_default();
+        let filled = filled.get(template).cloned().unwrap_or_default();
         let listed = documented.get(*template).cloned().unwrap_or_default();
         // A field of a list's items is seen only if the list ever had items: a list that is
         // always empty in this template (event bodies on term pages) cannot show its fields.
