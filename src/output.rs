@@ -2,7 +2,6 @@
 //! which then replaces the old one by renames. A failed build never touches the previous
 //! output, and a failed first build leaves no folder behind.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -19,54 +18,126 @@ pub struct OutputFile {
     pub contents: Vec<u8>,
 }
 
+/// Where rendered files go as they are made: a staging folder for `build`, nowhere for
+/// `check`, memory for tests.
+pub trait Sink: Sync {
+    /// Take one file.
+    fn put(&self, file: OutputFile) -> Result<(), IoError>;
+}
+
+/// Keeps nothing (`check`: rendering is the verification).
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutputFile) -> Result<(), IoError> {
+        Ok(())
+    }
+}
+
+/// Keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct Collect(std::sync::Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self
+            .0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), IoError> {
+        if let Ok(mut files) = self.0.lock() {
+            files.push(file);
+        }
+        Ok(())
+    }
+}
+
+/// A new output folder being written beside the old one. Files are written as they come, so
+/// the whole site never has to sit in memory; `commit` swaps it in. Dropped without a commit,
+/// it removes itself and the previous output stays as it was.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out_dir: PathBuf,
+    retired: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Start a staging folder for `out_dir`.
+    pub fn new(out_dir: &Path) -> Result<Staging, IoError> {
+        let parent = out_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        fsutil::create_dir_all(parent)?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.staging-{pid}"));
+        fsutil::remove_dir_all(&dir)?;
+        fsutil::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            out_dir: out_dir.to_path_buf(),
+            retired: parent.join(format!(".{name}.old-{pid}")),
+            committed: false,
+        })
+    }
+
+    /// Replace the output folder with this one.
+    pub fn commit(mut self) -> Result<(), IoError> {
+        swap_in(&self.dir, &self.out_dir, &self.retired)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), IoError> {
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fsutil::create_dir_all(parent)?;
+        }
+        fsutil::write(&path, &file.contents)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Best effort: the error that got us here matters more than a leftover folder.
+            let _ = fsutil::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Write `files` as the new contents of `out_dir`, replacing what was there.
 pub fn write_site(
     out_dir: &Path,
     files: &[OutputFile],
     progress: &dyn Progress,
 ) -> Result<(), IoError> {
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fsutil::create_dir_all(parent)?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.staging-{pid}"));
-    let retired = parent.join(format!(".{name}.old-{pid}"));
-
+    let staging = Staging::new(out_dir)?;
     progress.begin("Writing", files.len());
-    let result =
-        write_tree(&staging, files, progress).and_then(|()| swap_in(&staging, out_dir, &retired));
-    progress.end();
-    if result.is_err() {
-        // Best effort: the error being returned matters more than a leftover staging folder.
-        let _ = fsutil::remove_dir_all(&staging);
-    }
-    result
-}
-
-fn write_tree(dir: &Path, files: &[OutputFile], progress: &dyn Progress) -> Result<(), IoError> {
-    fsutil::remove_dir_all(dir)?;
-    fsutil::create_dir_all(dir)?;
-    // Create every folder first (sorted, so parents come before children), then write the
-    // files in parallel.
-    let folders: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(Path::to_path_buf))
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    for folder in &folders {
-        fsutil::create_dir_all(&dir.join(folder))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        fsutil::write(&dir.join(&f.path), &f.contents)?;
+    let written = files.par_iter().try_for_each(|f| {
+        staging.put(f.clone())?;
         progress.advance(1);
         Ok(())
-    })
+    });
+    progress.end();
+    written?;
+    staging.commit()
 }
 
 /// Replace `out_dir` with `staging`: move the old folder aside, move the new one in, then

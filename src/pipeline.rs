@@ -11,9 +11,9 @@ use crate::content::{Dossier, Drafts, Page};
 use crate::diagnostics::{self, Diagnostic, Location};
 use crate::fsutil::{self, IoError};
 use crate::highlight;
-use crate::output::{OutputFile, write_site};
+use crate::output::{Collect, Discard, OutputFile, Sink, Staging};
 use crate::progress::Progress;
-use crate::render::render_site;
+use crate::render::{RenderError, Rendered, Scope, render_site};
 use crate::site::{Site, resolve_site};
 use crate::templates::{Theme, load_theme};
 
@@ -70,7 +70,8 @@ pub struct Stats {
     pub citations: usize,
     /// Wall time.
     pub elapsed: Duration,
-    /// Wall time of each stage, in order: load, resolve, render, write.
+    /// Wall time of each stage, in order: load, resolve, render (with writing, for build),
+    /// replace.
     pub stages: Vec<(&'static str, Duration)>,
 }
 
@@ -213,35 +214,53 @@ pub fn split_drafts(pages: Vec<Page>, drafts: bool) -> (Vec<Page>, Vec<Page>) {
     (published, drafted)
 }
 
-/// Render a resolved dossier to files in memory.
-pub fn render(resolved: &Resolved, progress: &dyn Progress) -> Result<Vec<OutputFile>, Failure> {
+/// Render a resolved dossier into `sink`.
+pub fn render_into(
+    resolved: &Resolved,
+    scope: Scope,
+    progress: &dyn Progress,
+    sink: &dyn Sink,
+) -> Result<Rendered, Failure> {
     render_site(
         &resolved.site,
         &resolved.theme,
         &resolved.base_url,
+        scope,
         progress,
+        sink,
     )
-    .map_err(|mut problems| {
-        problems.extend(resolved.warnings.iter().cloned());
-        diagnostics::sort(&mut problems);
-        Failure::Content(problems)
+    .map_err(|e| match e {
+        RenderError::Io(e) => Failure::Io(e),
+        RenderError::Templates(mut problems) => {
+            problems.extend(resolved.warnings.iter().cloned());
+            diagnostics::sort(&mut problems);
+            Failure::Content(problems)
+        }
     })
 }
 
-/// `dossier check`: every verification `build` makes — templates rendered included — with
-/// nothing written.
+/// Render a resolved dossier to files in memory, sorted by path.
+pub fn render(resolved: &Resolved, progress: &dyn Progress) -> Result<Vec<OutputFile>, Failure> {
+    let files = Collect::default();
+    render_into(resolved, Scope::All, progress, &files)?;
+    Ok(files.into_files())
+}
+
+/// `dossier check`: every verification `build` makes — every page rendered through its
+/// template — with nothing written.
 pub fn check(options: &Options, progress: &dyn Progress) -> Result<Report, Failure> {
     let started = Instant::now();
     let resolved = resolve(options)?;
     let rendering = Instant::now();
-    let files = render(&resolved, progress)?;
-    let mut report = report(&resolved, &files, started, None);
+    let rendered = render_into(&resolved, Scope::Verify, progress, &Discard)?;
+    let mut report = report(&resolved, rendered, started, None);
     report.stats.stages.push(("render", rendering.elapsed()));
     Ok(report)
 }
 
 /// `dossier build`: check, then write the site to `output` (default: site.toml's
-/// `output_dir` under the root), replacing the previous output atomically.
+/// `output_dir` under the root), replacing the previous output atomically. Files are written
+/// to a staging folder as they are rendered, so the site never sits whole in memory.
 pub fn build(
     options: &Options,
     output: Option<&Path>,
@@ -255,20 +274,21 @@ pub fn build(
     };
     guard_output_dir(&options.root, &out_dir)?;
     let rendering = Instant::now();
-    let files = render(&resolved, progress)?;
-    let writing = Instant::now();
-    write_site(&out_dir, &files, progress)?;
-    let mut report = report(&resolved, &files, started, Some(out_dir));
+    let staging = Staging::new(&out_dir)?;
+    let rendered = render_into(&resolved, Scope::All, progress, &staging)?;
+    let committing = Instant::now();
+    staging.commit()?;
+    let mut report = report(&resolved, rendered, started, Some(out_dir));
     report.stats.stages.extend([
-        ("render", writing - rendering),
-        ("write", writing.elapsed()),
+        ("render and write", committing - rendering),
+        ("replace", committing.elapsed()),
     ]);
     Ok(report)
 }
 
 fn report(
     resolved: &Resolved,
-    files: &[OutputFile],
+    rendered: Rendered,
     started: Instant,
     output_dir: Option<PathBuf>,
 ) -> Report {
@@ -276,8 +296,8 @@ fn report(
     Report {
         warnings: resolved.warnings.clone(),
         stats: Stats {
-            files: files.len(),
-            pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+            files: rendered.files,
+            pages: rendered.pages,
             sources: d.sources.len(),
             summaries: d.summaries.len(),
             events: d.events.len(),

@@ -192,6 +192,11 @@ impl Session {
         Ok((session, outcome))
     }
 
+    /// Whether the search index lags behind the pages.
+    pub fn search_is_stale(&self) -> bool {
+        self.search_stale
+    }
+
     /// Bring the search index up to date with the pages. `rebuild` leaves it for later, so an
     /// edited page is served without waiting for the whole dossier to be indexed again; `serve`
     /// calls this right after publishing a rebuild. Returns the search files that changed.

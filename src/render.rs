@@ -5,10 +5,11 @@
 use rayon::prelude::*;
 use tera::{Context, Value};
 
+use crate::diagnostics;
 use crate::diagnostics::Diagnostic;
 use crate::feeds;
 use crate::highlight;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::progress::Progress;
 use crate::site::Site;
 use crate::templates::Theme;
@@ -222,47 +223,95 @@ pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> Option<PageView<'a>> {
     })
 }
 
-/// Render every page and collect the static files: the whole site, in memory, sorted by path.
+/// What rendering produces besides files: how many, and why it failed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Rendered {
+    /// Files given to the sink.
+    pub files: usize,
+    /// Of which HTML pages.
+    pub pages: usize,
+}
+
+/// Why rendering failed.
+#[derive(Debug)]
+pub enum RenderError {
+    /// Templates failed on some pages.
+    Templates(Vec<Diagnostic>),
+    /// The sink could not take a file.
+    Io(crate::fsutil::IoError),
+}
+
+/// How much of the site to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every file: pages, feeds, the search index, static files.
+    All,
+    /// Only what can fail: the pages rendered from templates (`check`).
+    Verify,
+}
+
+/// Render the site into `sink`, in parallel, each file as soon as it is made. A static file of
+/// the same name replaces a generated one (a hand-written robots.txt).
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     base_url: &str,
+    scope: Scope,
     progress: &dyn Progress,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<Rendered, RenderError> {
     let renderer = Renderer::new(site, theme, base_url);
-    let keys = PageKey::all(site);
+    let statics = if scope == Scope::All {
+        static_files(site, theme)
+    } else {
+        Vec::new()
+    };
+    let overridden: std::collections::HashSet<String> =
+        statics.iter().map(|f| f.path.clone()).collect();
+    let keys: Vec<PageKey> = PageKey::all(site)
+        .into_iter()
+        .filter(|k| scope == Scope::All || k.is_html())
+        .collect();
+    let pages = keys.iter().filter(|k| k.is_html()).count();
     progress.begin("Rendering", keys.len());
-    let results: Vec<Result<OutputFile, Diagnostic>> = keys
+    let failures: Vec<Result<(), RenderError>> = keys
         .par_iter()
-        .map(|&k| {
-            let page = renderer.render(k);
+        .filter_map(|&key| {
+            let result = match renderer.render(key) {
+                Ok(file) if overridden.contains(&file.path) => Ok(()),
+                Ok(file) => sink.put(file).map_err(RenderError::Io),
+                Err(problem) => Err(RenderError::Templates(vec![problem])),
+            };
             progress.advance(1);
-            page
+            result.err().map(Err)
         })
         .collect();
     progress.end();
-    let mut files = Vec::with_capacity(results.len() + theme.static_files.len() + 1);
     let mut problems = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => problems.push(problem),
+    for failure in failures {
+        match failure {
+            Err(RenderError::Templates(mut p)) => problems.append(&mut p),
+            Err(io) => return Err(io),
+            Ok(()) => {}
         }
     }
     if !problems.is_empty() {
+        diagnostics::sort(&mut problems);
         // The same template error usually repeats on every page of a kind: report it once.
         problems.dedup_by(|a, b| a.location == b.location && a.location.is_some());
-        return Err(problems);
+        return Err(RenderError::Templates(problems));
     }
-    files.extend(crate::search::index_files(&crate::search::records(site)));
-    // A static file of the same name replaces a generated one (a hand-written robots.txt).
-    let statics = static_files(site, theme);
-    let overridden: std::collections::HashSet<&str> =
-        statics.iter().map(|f| f.path.as_str()).collect();
-    files.retain(|f| !overridden.contains(f.path.as_str()));
-    files.extend(statics);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    let mut files = keys.len();
+    if scope == Scope::All {
+        let index = crate::search::index_files(&crate::search::records(site));
+        files += index.len() + statics.len();
+        index
+            .into_par_iter()
+            .chain(statics)
+            .try_for_each(|f| sink.put(f))
+            .map_err(RenderError::Io)?;
+    }
+    Ok(Rendered { files, pages })
 }
 
 /// The highlighting stylesheet and the theme's and dossier's static files (those win).

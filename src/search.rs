@@ -114,27 +114,45 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
 }
 
 /// The words of a text as the index knows them: lowercase runs of letters and digits, two
-/// characters or more. `f` receives each, in a buffer it must not keep.
+/// characters or more. `f` receives each, in a buffer it must not keep. ASCII, most of any
+/// text, is handled byte by byte; other characters go through Unicode's rules.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::new();
-    let mut flush = |word: &mut String| {
-        if word.chars().nth(1).is_some() {
-            f(word);
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if c.is_ascii() {
-                word.push(c.to_ascii_lowercase());
-            } else {
-                word.extend(c.to_lowercase());
+    let mut word = String::with_capacity(32);
+    let mut chars = 0usize;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphanumeric() {
+                word.push(char::from(b.to_ascii_lowercase()));
+                chars += 1;
+            } else if !word.is_empty() {
+                if chars >= 2 {
+                    f(&word);
+                }
+                word.clear();
+                chars = 0;
             }
-        } else if !word.is_empty() {
-            flush(&mut word);
+            i += 1;
+            continue;
         }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+            chars += 1;
+        } else if !word.is_empty() {
+            if chars >= 2 {
+                f(&word);
+            }
+            word.clear();
+            chars = 0;
+        }
+        i += c.len_utf8();
     }
-    flush(&mut word);
+    if chars >= 2 {
+        f(&word);
+    }
 }
 
 /// The shard a word belongs to: the lowercase hex of the UTF-8 bytes of its first two letters.

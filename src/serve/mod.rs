@@ -17,6 +17,9 @@ use crate::diagnostics::Diagnostic;
 use crate::pipeline::{Failure, Options};
 use crate::rebuild::{Changes, Outcome, Session};
 
+/// How long the files must be quiet before the search index is brought up to date.
+const SEARCH_AFTER: std::time::Duration = std::time::Duration::from_millis(400);
+
 /// What `serve` is asked to do.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -141,7 +144,28 @@ fn rebuild_loop(
     state: &AppState,
     report: &Reporter,
 ) {
-    while let Some(batch) = watcher.next_batch() {
+    loop {
+        // The search index is rebuilt once the files have been quiet for a moment, so a
+        // writer saving again and again never waits for it.
+        let wait = if session.search_is_stale() {
+            Some(SEARCH_AFTER)
+        } else {
+            None
+        };
+        let batch = match watcher.next_batch_within(wait) {
+            watch::Batch::Changed(batch) => batch,
+            watch::Batch::Quiet if watcher.has_stopped() => return,
+            watch::Batch::Quiet => {
+                if !failed && !session.refresh_search().is_empty() {
+                    let errors = state.served.read().ok().and_then(|s| s.errors.clone());
+                    state.replace(Served {
+                        pages: Arc::new(session.pages().clone()),
+                        errors,
+                    });
+                }
+                continue;
+            }
+        };
         if let Some(note) = watcher.note.take() {
             report(Report::Note(&note));
         }
@@ -172,15 +196,6 @@ fn rebuild_loop(
             files: &files,
             outcome: &outcome,
         });
-        // The search index follows the pages: it is rebuilt after they are served, and tabs
-        // need no reload for it (the search page fetches it afresh for every query).
-        if !failed && !session.refresh_search().is_empty() {
-            let errors = state.served.read().ok().and_then(|s| s.errors.clone());
-            state.replace(Served {
-                pages: Arc::new(session.pages().clone()),
-                errors,
-            });
-        }
     }
 }
 

