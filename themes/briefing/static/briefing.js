@@ -12,13 +12,15 @@
   var hideTimer = 0;
   var CITE = 'a.cite, sup.cite-ref > a';
 
+  // The note a citation leads to: the one its number links to (ids may carry a prefix, as in
+  // the print edition), else li#cite-N.
   function noteFor(link) {
+    var sup = link.matches('a.cite') ? link.nextElementSibling : link.parentElement;
+    var ref = sup && sup.matches('sup.cite-ref') ? sup.querySelector('a') : link;
+    var href = (ref && ref.getAttribute('href')) || '';
+    var note = href.charAt(0) === '#' ? doc.getElementById(href.slice(1)) : null;
     var n = link.getAttribute('data-cite');
-    if (!n) {
-      var m = /^#cite-(\d+)$/.exec(link.getAttribute('href') || '');
-      n = m && m[1];
-    }
-    return n ? doc.getElementById('cite-' + n) : null;
+    return note && note.tagName === 'LI' ? note : n ? doc.getElementById('cite-' + n) : null;
   }
 
   function el(tag, cls, text) {

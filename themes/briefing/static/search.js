@@ -11,10 +11,13 @@
   const root = form.dataset.root || './';
   const index = new URL(form.dataset.index, location.href);
   const LIMIT = 50;
-  const KINDS = { source: 'Source', summary: 'Summary', event: 'Event', brief: 'Brief' };
+  const KINDS = { source: 'Source', summary: 'Summary', event: 'Event', brief: 'Executive brief' };
 
   const fetchJson = (path) =>
-    fetch(new URL(path, index), { cache: 'no-store' }).then((r) => (r.ok ? r.json() : null));
+    fetch(new URL(path, index)).then((r) => {
+      if (!r.ok) throw new Error(`${r.status} ${path}`);
+      return r.json();
+    });
   let meta = null;
   const shards = new Map();
   const chunks = new Map();
@@ -65,8 +68,13 @@
     const lower = text.toLowerCase();
     const starts = query.map((w) => lower.search(new RegExp(`(^|[^\\p{L}\\p{N}])${escape(w)}`, 'u')));
     const first = Math.min(...starts.filter((i) => i >= 0).map((i) => (i === 0 ? 0 : i + 1)), Infinity);
-    const from = Number.isFinite(first) ? Math.max(0, first - 80) : 0;
-    const to = Math.min(text.length, from + 240);
+    // About 240 characters from a little before the first match, cut between words.
+    let from = Number.isFinite(first) ? Math.max(0, first - 80) : 0;
+    const start = text.indexOf(' ', from);
+    if (from > 0 && start >= 0 && start < first) from = start + 1;
+    let to = Math.min(text.length, from + 240);
+    const end = text.lastIndexOf(' ', to);
+    if (to < text.length && end > Math.max(from, first)) to = end;
     const piece = text.slice(from, to);
     const pattern = new RegExp(`(^|[^\\p{L}\\p{N}])(${query.map(escape).join('|')})[\\p{L}\\p{N}]*`, 'giu');
     const parts = [];
@@ -83,49 +91,41 @@
 
   const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+  // One result: what it is, its title (a link: source results open at the paragraph) and the
+  // words around the match. Everything from the index goes in through textContent.
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  };
+  function item(r, query) {
+    const li = el('li', `search-result kind-${r.kind}`);
+    const para = r.kind === 'source' && /#p\d+$/.test(r.path);
+    const meta = el('p', 'result-meta', KINDS[r.kind] || r.kind);
+    if (r.label) meta.append(' · ', el('span', 'result-label', r.label));
+    const link = el('a', 'result-link', r.title);
+    link.href = root + r.path;
+    if (para) link.append(el('span', 'visually-hidden', `, paragraph ${r.path.split('#p')[1]}`));
+    const text = el('p', 'result-excerpt');
+    const { lead, tail, parts } = excerpt(r.text, query);
+    if (lead) text.append('…');
+    for (const [piece, match] of parts) text.append(match ? el('mark', null, piece) : piece);
+    if (tail) text.append('…');
+    li.append(meta, el('p', 'result-title'), text);
+    li.children[1].append(link);
+    return li;
+  }
+
   function show(results, query, total) {
-    list.replaceChildren();
-    for (const r of results) {
-      const item = document.createElement('li');
-      item.className = `search-result kind-${r.kind}`;
-      const link = document.createElement('a');
-      link.href = root + r.path;
-      const kind = document.createElement('span');
-      kind.className = 'result-kind';
-      kind.textContent = KINDS[r.kind] || r.kind;
-      const title = document.createElement('span');
-      title.className = 'result-title';
-      title.textContent = r.title;
-      link.append(kind, ' ', title);
-      if (r.label) {
-        const label = document.createElement('span');
-        label.className = 'result-label';
-        label.textContent = r.label;
-        link.append(' ', label);
-      }
-      const text = document.createElement('p');
-      text.className = 'result-excerpt';
-      const { lead, tail, parts } = excerpt(r.text, query);
-      if (lead) text.append('…');
-      for (const [piece, match] of parts) {
-        if (match) {
-          const mark = document.createElement('mark');
-          mark.textContent = piece;
-          text.append(mark);
-        } else {
-          text.append(piece);
-        }
-      }
-      if (tail) text.append('…');
-      item.append(link, text);
-      list.append(item);
-    }
+    list.replaceChildren(...results.map((r) => item(r, query)));
+    const what = `“${query.join(' ')}”`;
     status.textContent =
       total === 0
-        ? `Nothing matches “${query.join(' ')}”.`
+        ? `Nothing matches ${what}. Try fewer words, or the start of a word.`
         : total > results.length
-          ? `${total} results; the ${results.length} best are shown.`
-          : `${total} result${total === 1 ? '' : 's'}.`;
+          ? `${total} results for ${what}; the ${results.length} best are shown.`
+          : `${total} result${total === 1 ? '' : 's'} for ${what}.`;
   }
 
   let latest = 0;
@@ -138,17 +138,34 @@
       return;
     }
     status.textContent = 'Searching…';
-    meta ??= await fetchJson('meta.json');
-    // Every word must match; rarer words weigh more.
-    const sets = await Promise.all(query.map(postings));
+    // The index is read afresh for every query (serve rebuilds it while the page is open);
+    // within a query each file is fetched once.
+    shards.clear();
+    chunks.clear();
+    let sets;
+    try {
+      meta = await fetchJson('meta.json');
+      sets = await Promise.all(query.map(postings));
+    } catch {
+      meta = null;
+    }
     if (run !== latest) return;
+    if (!meta) {
+      list.replaceChildren();
+      status.textContent = 'The search index could not be loaded. Reload the page to try again.';
+      return;
+    }
     sets.sort((a, b) => a.size - b.size);
     const matching = [...sets[0]].filter((id) => sets.every((s) => s.has(id)));
     const weight = sets.reduce((sum, s) => sum + Math.log(1 + meta.records / Math.max(1, s.size)), 0);
     // Read a generous first slice in index order (summaries and the brief come first), then
     // rank it: words in the title, and summaries, first.
-    const candidates = await Promise.all(matching.slice(0, LIMIT * 4).map(record));
+    const candidates = await Promise.all(matching.slice(0, LIMIT * 4).map(record)).catch(() => null);
     if (run !== latest) return;
+    if (!candidates) {
+      status.textContent = 'Some results could not be loaded. Reload the page to try again.';
+      return;
+    }
     const score = (r) => {
       const title = r.title.toLowerCase();
       return weight + query.filter((w) => title.includes(w)).length * 3 + (r.kind === 'summary' ? 1 : 0);
@@ -157,24 +174,38 @@
     show(candidates.slice(0, LIMIT), query, matching.length);
   }
 
+  // The query is kept in the address, so a search can be bookmarked, shared and gone back to.
   let timer = 0;
+  const go = () => {
+    clearTimeout(timer);
+    const url = new URL(location.href);
+    if (input.value) url.searchParams.set('q', input.value);
+    else url.searchParams.delete('q');
+    history.replaceState(null, '', url);
+    search(input.value);
+  };
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      const url = new URL(location.href);
-      if (input.value) url.searchParams.set('q', input.value);
-      else url.searchParams.delete('q');
-      history.replaceState(null, '', url);
-      search(input.value);
-    }, 150);
+    timer = setTimeout(go, 150);
+  });
+  // Arrow keys move between the box and the results' links.
+  form.parentElement.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const stops = [input, ...list.querySelectorAll('.result-link')];
+    const at = stops.indexOf(document.activeElement);
+    if (at < 0 || stops.length < 2) return;
+    e.preventDefault();
+    stops[Math.max(0, Math.min(stops.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))].focus();
   });
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    search(input.value);
+    go();
   });
   const initial = new URLSearchParams(location.search).get('q');
   if (initial) {
     input.value = initial;
     search(initial);
+  } else {
+    input.focus();
   }
 })();
