@@ -7,7 +7,9 @@
 //! - `meta.json`: `{"version": 1, "records": N, "chunk": 256, "shards": ["7265", …]}`
 //! - `s/KEY.json`: one shard: `{"terms": [sorted words], "postings": [[record ids, as gaps], …]}`
 //!   where KEY is the lowercase hex of the UTF-8 bytes of the words' first two letters
-//! - `r/N.json`: records N×256 to N×256+255: `[[path, title, kind, label, text], …]`
+//! - `r/N.json`: records N×256 to N×256+255: `[[path, title, kind, label, text], …]`, where the
+//!   text of a source paragraph is `null`: the search page reads it from the source's page, so
+//!   the sources' text (most of a dossier) is not written a second time
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -258,16 +260,11 @@ pub fn index_files(records: &[Record<'_>]) -> Vec<OutputFile> {
         })
         .collect();
     files.par_extend(records.par_chunks(CHUNK).enumerate().map(|(n, chunk)| {
-        let rows: Vec<(&str, &str, &str, &str, &str)> = chunk
+        let rows: Vec<(&str, &str, &str, &str, Option<&str>)> = chunk
             .iter()
             .map(|r| {
-                (
-                    r.path.as_str(),
-                    r.title,
-                    r.kind,
-                    r.label.as_str(),
-                    r.text.as_ref(),
-                )
+                let text = (r.kind != "source").then_some(r.text.as_ref());
+                (r.path.as_str(), r.title, r.kind, r.label.as_str(), text)
             })
             .collect();
         OutputFile {

@@ -386,6 +386,8 @@ pub struct SummaryView<'a> {
     pub item: PageItem<'a>,
     /// The body as HTML.
     pub content: String,
+    /// The start of the body as plain text: a description when it has none.
+    pub excerpt: String,
     /// Its citation notes.
     pub notes: Vec<NoteView<'a>>,
     /// The sources it is about.
@@ -1176,7 +1178,10 @@ impl<'a> Views<'a> {
             .collect();
         SourceView {
             item: self.source_item(i),
-            description: excerpt(&source.paragraphs[0].text, 30),
+            description: describe(
+                &source.meta.title,
+                source.paragraphs.iter().map(|p| p.text.as_str()),
+            ),
             url: url.filter(|u| is_http(u)),
             url_text: url.filter(|u| !is_http(u)),
             origin: source.meta.origin.as_deref(),
@@ -1205,6 +1210,10 @@ impl<'a> Views<'a> {
             .collect();
         SummaryView {
             item: self.page_item(page),
+            excerpt: describe(
+                &page.meta.title,
+                markdown::plain_text(page.body().text).lines(),
+            ),
             content,
             notes,
             sources,
@@ -1473,6 +1482,36 @@ fn summary_order(site: &Site) -> Vec<usize> {
     order
 }
 
+/// A description for `<meta>` and previews: about 160 characters of `paragraphs`, cut at a word,
+/// passing over paragraphs too short to describe anything (page furniture such as "Post" or a
+/// count) and one that only repeats the title.
+fn describe<'t>(title: &str, paragraphs: impl Iterator<Item = &'t str>) -> String {
+    const LENGTH: usize = 160;
+    let mut text = String::new();
+    for paragraph in paragraphs {
+        let paragraph = paragraph.trim();
+        if paragraph.split_whitespace().count() < 4 || paragraph.eq_ignore_ascii_case(title.trim())
+        {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(paragraph);
+        if text.chars().count() > LENGTH {
+            break;
+        }
+    }
+    if text.chars().count() <= LENGTH {
+        return text;
+    }
+    let mut cut: String = text.chars().take(LENGTH).collect();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    format!("{} …", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
 /// The first `words` words of `text`, with `…` if cut.
 fn excerpt(text: &str, words: usize) -> String {
     let mut parts = text.split_whitespace();
@@ -1640,6 +1679,23 @@ mod tests {
         assert_eq!(
             html,
             "Say &lt;b&gt;“hi”&lt;/b&gt; <mark>at </mark><a href=\"https://a.org/?x=1&amp;y=2\" rel=\"nofollow noopener\"><mark>https:/</mark>/a.org/?x=1&amp;y=2</a> now"
+        );
+    }
+
+    #[test]
+    fn descriptions_skip_page_furniture_and_cut_at_a_word() {
+        let paragraphs = [
+            "Post",
+            "4730",
+            "Why Meta gives Llama away",
+            "Why does Meta invest millions in Llama 3 and then makes it available for free? Here is Zuckerberg's explanation to investors in the Q3 2023 earnings call, and more words after it.",
+        ];
+        let d = describe("Why Meta gives Llama away", paragraphs.into_iter());
+        assert!(d.starts_with("Why does Meta invest millions"), "{d}");
+        assert!(d.ends_with(" …") && d.chars().count() <= 162, "{d}");
+        assert_eq!(
+            describe("T", ["A short but real sentence."].into_iter()),
+            "A short but real sentence."
         );
     }
 

@@ -75,7 +75,8 @@ const SCRIPT: &str = r#"<script data-dossier-live>
       title.style.cssText = "font:600 16px/1.4 system-ui,sans-serif;margin:0 0 1rem;color:#ff9b8f";
       title.textContent = "dossier: the last change broke the build. The page underneath is the last good build; fix the errors below and this tab reloads by itself.";
       const pre = document.createElement("pre");
-      pre.style.cssText = "white-space:pre-wrap;margin:0";
+      // Reset what a theme may set on <pre>: the overlay must read the same on any theme.
+      pre.style.cssText = "white-space:pre-wrap;margin:0;padding:0;border:0;background:none;color:inherit;font:inherit;max-width:none;overflow:visible";
       overlay.append(title, pre);
       document.body.append(overlay);
     }

@@ -55,6 +55,23 @@
     return ids;
   }
 
+  // The text of paragraph #pN from its source's page, each page fetched once per query. The
+  // page is parsed, never run, and only its text is read.
+  const pages = new Map();
+  async function paragraph(path) {
+    const [page, id] = path.split('#');
+    if (!pages.has(page)) {
+      pages.set(
+        page,
+        fetch(new URL(root + page, location.href), { cache: 'no-store' })
+          .then((r) => (r.ok ? r.text() : Promise.reject(new Error(page))))
+          .then((html) => new DOMParser().parseFromString(html, 'text/html')),
+      );
+    }
+    const found = (await pages.get(page)).getElementById(id);
+    return found ? (found.querySelector('.ptext') || found).textContent.trim() : '';
+  }
+
   async function record(id) {
     const n = Math.floor(id / meta.chunk);
     if (!chunks.has(n)) chunks.set(n, fetchJson(`r/${n}.json`));
@@ -142,6 +159,7 @@
     // within a query each file is fetched once.
     shards.clear();
     chunks.clear();
+    pages.clear();
     let sets;
     try {
       meta = await fetchJson('meta.json');
@@ -171,7 +189,18 @@
       return weight + query.filter((w) => title.includes(w)).length * 3 + (r.kind === 'summary' ? 1 : 0);
     };
     candidates.sort((a, b) => score(b) - score(a) || a.id - b.id);
-    show(candidates.slice(0, LIMIT), query, matching.length);
+    const shown = candidates.slice(0, LIMIT);
+    // A source paragraph's text is not in the index: read it from the source's page.
+    const texts = await Promise.all(shown.map((r) => (r.text == null ? paragraph(r.path) : r.text))).catch(() => null);
+    if (run !== latest) return;
+    if (!texts) {
+      status.textContent = 'Some results could not be loaded. Reload the page to try again.';
+      return;
+    }
+    shown.forEach((r, i) => {
+      r.text = texts[i];
+    });
+    show(shown, query, matching.length);
   }
 
   // The query is kept in the address, so a search can be bookmarked, shared and gone back to.
