@@ -155,9 +155,27 @@ fn swap_in(staging: &Path, out_dir: &Path, retired: &Path) -> Result<(), IoError
         return Err(e);
     }
     if had_old {
-        fsutil::remove_dir_all(retired)?;
+        remove_tree(retired)?;
     }
     Ok(())
+}
+
+/// Remove a folder tree, its subfolders in parallel: a site of ten thousand sources is as many
+/// folders, and unlinking them one by one would take a noticeable part of the build.
+fn remove_tree(dir: &Path) -> Result<(), IoError> {
+    let entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(IoError::new("cannot read directory", dir, e)),
+    };
+    entries.par_iter().try_for_each(|path| {
+        if path.is_dir() && !path.is_symlink() {
+            remove_tree(path)
+        } else {
+            std::fs::remove_file(path).map_err(|e| IoError::new("cannot remove", path, e))
+        }
+    })?;
+    std::fs::remove_dir(dir).map_err(|e| IoError::new("cannot remove directory", dir, e))
 }
 
 #[cfg(test)]

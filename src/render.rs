@@ -268,24 +268,36 @@ pub fn render_site(
     };
     let overridden: std::collections::HashSet<String> =
         statics.iter().map(|f| f.path.clone()).collect();
-    let keys: Vec<PageKey> = PageKey::all(site)
+    let mut keys: Vec<PageKey> = PageKey::all(site)
         .into_iter()
         .filter(|k| scope == Scope::All || k.is_html())
         .collect();
+    // Pages that list everything (the print edition, the timeline, the feed) take far longer
+    // than the rest: start them first, so none is left running alone at the end.
+    keys.sort_by_key(|k| match k {
+        PageKey::Print | PageKey::Timeline | PageKey::Feed => 0,
+        PageKey::SourceList | PageKey::Term(..) | PageKey::Taxonomy(_) => 1,
+        _ => 2,
+    });
     let pages = keys.iter().filter(|k| k.is_html()).count();
     progress.begin("Rendering", keys.len());
-    let failures: Vec<Result<(), RenderError>> = keys
-        .par_iter()
-        .filter_map(|&key| {
-            let result = match renderer.render(key) {
-                Ok(file) if overridden.contains(&file.path) => Ok(()),
-                Ok(file) => sink.put(file).map_err(RenderError::Io),
-                Err(problem) => Err(RenderError::Templates(vec![problem])),
-            };
-            progress.advance(1);
-            result.err().map(Err)
-        })
-        .collect();
+    let render_pages = || -> Vec<Result<(), RenderError>> {
+        keys.par_iter()
+            .filter_map(|&key| {
+                let result = match renderer.render(key) {
+                    Ok(file) if overridden.contains(&file.path) => Ok(()),
+                    Ok(file) => sink.put(file).map_err(RenderError::Io),
+                    Err(problem) => Err(RenderError::Templates(vec![problem])),
+                };
+                progress.advance(1);
+                result.err().map(Err)
+            })
+            .collect()
+    };
+    // The search index is built alongside the pages: its slower, serial parts overlap theirs.
+    let index =
+        || (scope == Scope::All).then(|| crate::search::index_files(&crate::search::records(site)));
+    let (failures, index) = rayon::join(render_pages, index);
     progress.end();
     let mut problems = Vec::new();
     for failure in failures {
@@ -302,8 +314,11 @@ pub fn render_site(
         return Err(RenderError::Templates(problems));
     }
     let mut files = keys.len();
-    if scope == Scope::All {
-        let index = crate::search::index_files(&crate::search::records(site));
+    if let Some(index) = index {
+        let index: Vec<OutputFile> = index
+            .into_iter()
+            .filter(|f| !overridden.contains(&f.path))
+            .collect();
         files += index.len() + statics.len();
         index
             .into_par_iter()

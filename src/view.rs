@@ -987,7 +987,8 @@ impl<'a> Views<'a> {
                     content: String::new(),
                     notes: Vec::new(),
                     sources: vec![self.source_link(i)],
-                    terms: self.terms(&s.meta.terms),
+                    // A source's terms are on its own page; ten thousand publications need not repeat them.
+                    terms: Vec::new(),
                 }
             }
         }
