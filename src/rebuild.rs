@@ -4,7 +4,7 @@
 //! citing a source updates that source's page too. A change to site.toml, a template or a
 //! static file renders everything. The result is byte-identical to a full build (tests pin it).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -156,6 +156,33 @@ pub struct Session {
     static_paths: BTreeSet<String>,
     /// The search index lags behind the pages (see `refresh_search`).
     search_stale: bool,
+    /// Output files of pages that show the whole dossier (the print edition, the feed, the
+    /// sitemap) that a rebuild left for `render_lagging`.
+    lagging: BTreeSet<String>,
+    /// Whether the last build succeeded, so the pages match `site`.
+    healthy: bool,
+    /// The ids and slugs of `site`, to compare with the next rebuild's.
+    shape: Shape,
+    /// How often each source of `site` is cited, in the order of `shape.sources`.
+    counts: Vec<usize>,
+    /// Every page of `site`, by output file and by path; kept while no page comes or goes.
+    page_index: Option<PageIndex>,
+}
+
+/// Every page of a site, looked up by output file or by path.
+struct PageIndex {
+    files: BTreeMap<String, PageKey>,
+    by_path: HashMap<String, PageKey>,
+}
+
+impl PageIndex {
+    fn of(site: &Site) -> PageIndex {
+        let keys = PageKey::all(site);
+        PageIndex {
+            files: keys.iter().map(|&k| (k.file(site), k)).collect(),
+            by_path: keys.iter().map(|&k| (k.path(site), k)).collect(),
+        }
+    }
 }
 
 impl Session {
@@ -170,7 +197,9 @@ impl Session {
             load_layout(&options.root, &layout, Reuse::default(), &|_| true);
         let (dossier, config_ok) = assemble(config.clone(), content, options.drafts);
         let mut resolved = xref::Cache::default();
+        let shape = Shape::of(&dossier);
         let (site, site_problems) = resolve_site(dossier, config_ok, &mut resolved);
+        let counts = citation_counts(&site);
         let mut session = Session {
             options,
             config,
@@ -184,6 +213,11 @@ impl Session {
             pending_all: true,
             static_paths: BTreeSet::new(),
             search_stale: true,
+            lagging: BTreeSet::new(),
+            healthy: false,
+            shape,
+            counts,
+            page_index: None,
         };
         let mut outcome = session.finish(started, content_problems, site_problems);
         if let Outcome::Rebuilt { changed, .. } = &mut outcome {
@@ -234,6 +268,79 @@ impl Session {
         changed
     }
 
+    /// Output files whose pages lag behind the dossier: `rebuild` leaves the pages that show
+    /// all of it for `render_lagging`, which takes far longer than the pages a change is about.
+    pub fn lagging(&self) -> &BTreeSet<String> {
+        &self.lagging
+    }
+
+    /// Render the pages `rebuild` left behind. `serve` calls this right after publishing a
+    /// rebuild, and holds requests for these pages until it is done.
+    pub fn render_lagging(&mut self) -> Outcome {
+        let started = Instant::now();
+        let theme = match &self.theme {
+            Ok(theme) if self.healthy && !self.lagging.is_empty() => theme,
+            _ => {
+                return Outcome::Rebuilt {
+                    changed: Vec::new(),
+                    rendered: 0,
+                    warnings: Vec::new(),
+                    elapsed: started.elapsed(),
+                };
+            }
+        };
+        let base_url = effective_base_url(&self.options, &self.site);
+        let renderer = Renderer::new(&self.site, theme, &base_url);
+        let wanted: Vec<PageKey> = match &self.page_index {
+            Some(index) => self
+                .lagging
+                .iter()
+                .filter_map(|file| index.files.get(file).copied())
+                .collect(),
+            None => PageKey::all(&self.site)
+                .into_iter()
+                .filter(|k| k.shows_everything() && self.lagging.contains(&k.file(&self.site)))
+                .collect(),
+        };
+        let rendered: Result<Vec<crate::output::OutputFile>, Diagnostic> = {
+            use rayon::prelude::*;
+            wanted.par_iter().map(|key| renderer.render(*key)).collect()
+        };
+        let files = match rendered {
+            Ok(files) => files,
+            Err(problem) => {
+                self.healthy = false;
+                return Outcome::Failed {
+                    diagnostics: vec![problem],
+                    elapsed: started.elapsed(),
+                };
+            }
+        };
+        self.lagging.clear();
+        let mut changed = Vec::new();
+        for file in files {
+            let bytes: Arc<[u8]> = file.contents.into();
+            if self.pages.get(&file.path).is_none_or(|old| *old != bytes) {
+                changed.push(file.path.clone());
+                self.pages.insert(file.path, bytes);
+            }
+        }
+        changed.sort();
+        Outcome::Rebuilt {
+            changed,
+            rendered: wanted.len(),
+            warnings: Vec::new(),
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// Bring everything up to date: the lagging pages, then the search index.
+    pub fn settle(&mut self) -> Outcome {
+        let outcome = self.render_lagging();
+        self.refresh_search();
+        outcome
+    }
+
     /// The pages as last successfully built.
     pub fn pages(&self) -> &Pages {
         &self.pages
@@ -262,13 +369,14 @@ impl Session {
         // extent (which one applies is known once the new files are read)…
         let old = &self.site;
         let before = fingerprint(old);
-        let before_shape = Shape::of(&old.dossier);
+        let before_shape = std::mem::take(&mut self.shape);
+        let before_counts = std::mem::take(&mut self.counts);
+        let before_terms = term_slugs(old);
         let before_meta: Vec<Option<PageMeta>> = changes
             .items
             .iter()
             .map(|item| page_meta(&old.dossier, item))
             .collect();
-        let before_counts = citation_counts(old);
         let before_pages: Vec<[BTreeSet<String>; 2]> = changes
             .items
             .iter()
@@ -288,9 +396,14 @@ impl Session {
             self.layout = scan_content(&root);
         }
         let site = std::mem::replace(&mut self.site, empty_site());
+        // Asked of every file of the dossier: the file name rules out almost all of them.
+        let names: HashSet<&std::ffi::OsStr> =
+            changes.files.iter().filter_map(|f| f.file_name()).collect();
         let changed = |path: &Path| {
-            let rel = path.strip_prefix(&root).unwrap_or(path);
-            changes.files.contains(rel)
+            path.file_name().is_some_and(|name| names.contains(name)) && {
+                let rel = path.strip_prefix(&root).unwrap_or(path);
+                changes.files.contains(rel)
+            }
         };
         let (content, content_problems) =
             load_layout(&root, &self.layout, into_reuse(site.dossier), &changed);
@@ -299,7 +412,8 @@ impl Session {
         // A resolution holds indices and reads sources: when those move or change, none can
         // be reused; otherwise only the changed documents are resolved again.
         let sources_changed = changes.items.iter().any(|i| matches!(i, Item::Source(_)));
-        if changes.config || sources_changed || Shape::of(&dossier) != before_shape {
+        let shape = Shape::of(&dossier);
+        if changes.config || sources_changed || shape != before_shape {
             self.resolved.clear();
         } else {
             for item in &changes.items {
@@ -327,12 +441,37 @@ impl Session {
             self.pending.extend(pages_reading(&site, item, extent));
         }
         // Lists show how often each source is cited: where a count changed, so did they.
-        let after_counts = citation_counts(&site);
-        for (id, count) in &after_counts {
-            if before_counts.get(id) != Some(count) {
-                self.pending.extend(lists_showing_source(&site, id));
+        let counts = citation_counts(&site);
+        let sources = &site.dossier.sources;
+        if shape.sources == before_shape.sources {
+            for (i, (count, before)) in counts.iter().zip(&before_counts).enumerate() {
+                if count != before {
+                    self.pending
+                        .extend(lists_showing_source(&site, &sources[i].id));
+                }
+            }
+        } else {
+            let before: HashMap<&str, usize> = before_shape
+                .sources
+                .iter()
+                .map(String::as_str)
+                .zip(before_counts)
+                .collect();
+            for (source, count) in sources.iter().zip(&counts) {
+                if before.get(source.id.as_str()) != Some(count) {
+                    self.pending.extend(lists_showing_source(&site, &source.id));
+                }
             }
         }
+        // Pages come and go with sources, summaries and terms.
+        if shape.sources != before_shape.sources
+            || shape.summaries != before_shape.summaries
+            || term_slugs(&site) != before_terms
+        {
+            self.page_index = None;
+        }
+        self.shape = shape;
+        self.counts = counts;
         if fingerprint(&site) != before {
             self.pending_all = true;
         }
@@ -357,6 +496,7 @@ impl Session {
         let theme = match &self.theme {
             Ok(theme) if !problems.iter().any(Diagnostic::is_error) => theme,
             _ => {
+                self.healthy = false;
                 return Outcome::Failed {
                     diagnostics: problems,
                     elapsed: started.elapsed(),
@@ -365,31 +505,47 @@ impl Session {
         };
         let base_url = effective_base_url(&self.options, &self.site);
         let renderer = Renderer::new(&self.site, theme, &base_url);
-        let keys: BTreeMap<String, PageKey> = PageKey::all(&self.site)
+        // While no page came or went since the last good build, the pending paths are all
+        // there is to look at; otherwise every page is compared with what was built.
+        let (index, unmoved) = match self.page_index.take() {
+            Some(index) => (index, self.healthy && !self.pending_all),
+            None => (PageIndex::of(&self.site), false),
+        };
+        let keys = &index.files;
+        let wanted: Vec<(String, PageKey)> = if unmoved {
+            self.pending
+                .iter()
+                .filter_map(|path| index.by_path.get(path))
+                .map(|&key| (key.file(&self.site), key))
+                .filter(|(file, _)| !self.static_paths.contains(file))
+                .collect()
+        } else {
+            // The sitemap lists every page: render it again when pages come or go.
+            let pages_came_or_went = keys.keys().any(|f| !self.pages.contains_key(f))
+                || self
+                    .pages
+                    .keys()
+                    .any(|p| !keys.contains_key(p) && !self.static_paths.contains(p));
+            keys.iter()
+                .filter(|(file, key)| {
+                    self.pending_all
+                        || !self.pages.contains_key(*file)
+                        || self.pending.contains(&key.path(&self.site))
+                        || (pages_came_or_went && matches!(key, PageKey::Sitemap(_)))
+                })
+                .filter(|(file, _)| self.pending_all || !self.static_paths.contains(*file))
+                .map(|(file, &key)| (file.clone(), key))
+                .collect()
+        };
+        // Pages that show everything wait for `render_lagging`, unless everything is rendered.
+        let (wanted, lagging): (Vec<_>, Vec<_>) = wanted
             .into_iter()
-            .map(|k| (k.file(&self.site), k))
-            .collect();
-        // The sitemap lists every page: render it again when pages come or go.
-        let pages_came_or_went = keys.keys().any(|f| !self.pages.contains_key(f))
-            || self
-                .pages
-                .keys()
-                .any(|p| !keys.contains_key(p) && !self.static_paths.contains(p));
-        let wanted: Vec<(&String, &PageKey)> = keys
-            .iter()
-            .filter(|(file, key)| {
-                self.pending_all
-                    || !self.pages.contains_key(*file)
-                    || self.pending.contains(&key.path(&self.site))
-                    || (pages_came_or_went && matches!(key, PageKey::Sitemap(_)))
-            })
-            .filter(|(file, _)| self.pending_all || !self.static_paths.contains(*file))
-            .collect();
+            .partition(|(_, key)| self.pending_all || !key.shows_everything());
         let rendered: Vec<Result<crate::output::OutputFile, Diagnostic>> = {
             use rayon::prelude::*;
             wanted
                 .par_iter()
-                .map(|(_, key)| renderer.render(**key))
+                .map(|(_, key)| renderer.render(*key))
                 .collect()
         };
         let mut new_pages = Vec::with_capacity(rendered.len());
@@ -401,6 +557,8 @@ impl Session {
             }
         }
         if !render_problems.is_empty() {
+            self.healthy = false;
+            self.page_index = Some(index);
             problems.extend(render_problems);
             diagnostics::sort(&mut problems);
             problems.dedup();
@@ -417,16 +575,18 @@ impl Session {
         let rendered_count = wanted.len();
         let mut changed = Vec::new();
         // Pages and static files that no longer exist go.
-        let static_paths = &self.static_paths;
-        self.pages.retain(|path, _| {
-            let keep = keys.contains_key(path)
-                || static_paths.contains(path)
-                || search::is_index_file(path);
-            if !keep {
-                changed.push(path.clone());
-            }
-            keep
-        });
+        if !unmoved {
+            let static_paths = &self.static_paths;
+            self.pages.retain(|path, _| {
+                let keep = keys.contains_key(path)
+                    || static_paths.contains(path)
+                    || search::is_index_file(path);
+                if !keep {
+                    changed.push(path.clone());
+                }
+                keep
+            });
+        }
         for file in new_pages {
             let bytes: Arc<[u8]> = file.contents.into();
             if self.pages.get(&file.path).is_none_or(|old| *old != bytes) {
@@ -439,6 +599,15 @@ impl Session {
         if rendered_count > 0 {
             self.search_stale = true;
         }
+        if self.pending_all {
+            self.lagging.clear();
+        }
+        // A lagging page that no longer exists is not rendered later.
+        self.lagging.retain(|file| keys.contains_key(file));
+        self.lagging
+            .extend(lagging.into_iter().map(|(file, _)| file));
+        self.page_index = Some(index);
+        self.healthy = true;
         self.pending.clear();
         self.pending_all = false;
         Outcome::Rebuilt {
@@ -463,23 +632,20 @@ fn fingerprint(site: &Site) -> String {
 
 /// The ids of the sources and the slugs of the published summaries and events: resolutions
 /// hold indices into these lists.
-#[derive(PartialEq, Eq)]
-struct Shape(Vec<String>);
+#[derive(Default, PartialEq, Eq)]
+struct Shape {
+    sources: Vec<String>,
+    summaries: Vec<String>,
+    events: Vec<String>,
+}
 
 impl Shape {
     fn of(dossier: &Dossier) -> Shape {
-        let ids = dossier.sources.iter().map(|s| &s.id);
-        let summaries = dossier.summaries.iter().map(|p| &p.slug);
-        let events = dossier.events.iter().map(|p| &p.slug);
-        // The separators keep the three lists apart.
-        Shape(
-            ids.chain([&String::from("/")])
-                .chain(summaries)
-                .chain([&String::from("/")])
-                .chain(events)
-                .cloned()
-                .collect(),
-        )
+        Shape {
+            sources: dossier.sources.iter().map(|s| s.id.clone()).collect(),
+            summaries: dossier.summaries.iter().map(|p| p.slug.clone()).collect(),
+            events: dossier.events.iter().map(|p| p.slug.clone()).collect(),
+        }
     }
 }
 
@@ -518,12 +684,15 @@ fn empty_site() -> Site {
 }
 
 /// How often each source is cited, by id.
-fn citation_counts(site: &Site) -> HashMap<String, usize> {
-    let d = &site.dossier;
-    d.sources
+fn citation_counts(site: &Site) -> Vec<usize> {
+    site.graph.cited_by.iter().map(Vec::len).collect()
+}
+
+/// The slugs of every taxonomy's terms: each has a page.
+fn term_slugs(site: &Site) -> Vec<Vec<String>> {
+    site.taxonomies
         .iter()
-        .zip(&site.graph.cited_by)
-        .map(|(s, c)| (s.id.clone(), c.len()))
+        .map(|t| t.terms.iter().map(|term| term.slug.clone()).collect())
         .collect()
 }
 

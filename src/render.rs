@@ -74,6 +74,12 @@ impl PageKey {
         keys
     }
 
+    /// Whether it shows the whole dossier (the print edition, the feed, the sitemap): the
+    /// slowest pages to render, and the ones a writer is least likely to be looking at.
+    pub fn shows_everything(self) -> bool {
+        matches!(self, PageKey::Print | PageKey::Feed | PageKey::Sitemap(_))
+    }
+
     /// Whether it is an HTML page (rather than the feed, the sitemap or robots.txt).
     pub fn is_html(self) -> bool {
         self.template().is_some()

@@ -1,7 +1,9 @@
 //! Taxonomies: the terms that sources, summaries and events are tagged with, checked against
 //! the declarations in site.toml, and the members of each term.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+
+use ahash::AHashMap;
 
 use crate::content::{Dossier, TermRef};
 use crate::diagnostics::{Diagnostic, Location, nearest};
@@ -33,6 +35,17 @@ pub struct Term {
     pub events: Vec<usize>,
 }
 
+/// What a spelling of a term comes to.
+#[derive(Clone, Copy)]
+enum Spelling {
+    /// The term at this index.
+    Term(usize),
+    /// Nothing to make a URL from.
+    NoSlug,
+    /// Another spelling, at this index, has the same URL.
+    Clash(usize),
+}
+
 /// What carries a term.
 #[derive(Clone, Copy)]
 enum Member {
@@ -51,7 +64,10 @@ pub fn build_taxonomies(dossier: &Dossier) -> (Vec<Taxonomy>, Vec<Diagnostic>) {
         .iter()
         .map(|t| t.name.get_ref().as_str())
         .collect();
-    let mut terms: Vec<BTreeMap<String, Term>> = vec![BTreeMap::new(); declared.len()];
+    let mut terms: Vec<Vec<Term>> = vec![Vec::new(); declared.len()];
+    // A term recurs on many documents: each spelling is slugged and looked up once, here.
+    let mut spellings: Vec<AHashMap<&str, Spelling>> = vec![AHashMap::new(); declared.len()];
+    let mut slugs: Vec<AHashMap<String, usize>> = vec![AHashMap::new(); declared.len()];
 
     let tagged = dossier
         .sources
@@ -108,32 +124,55 @@ pub fn build_taxonomies(dossier: &Dossier) -> (Vec<Taxonomy>, Vec<Diagnostic>) {
                 );
                 continue;
             };
-            let slug = slugify(term);
-            if slug.is_empty() {
-                problems.push(
-                    Diagnostic::error(format!(
-                        "term `{term}` has no letters or digits to make a URL from"
-                    ))
-                    .at(at()),
-                );
-                continue;
-            }
-            let entry = terms[t].entry(slug.clone()).or_insert_with(|| Term {
-                name: term.clone(),
-                slug: slug.clone(),
-                ..Term::default()
-            });
-            if &entry.name != term {
-                problems.push(
-                    Diagnostic::error(format!(
-                        "term `{term}` and term `{}` of taxonomy `{taxonomy}` share the URL `{slug}`",
-                        entry.name
-                    ))
-                    .at(at())
-                    .hint(format!("spell the term the same way everywhere, e.g. `{}`", entry.name)),
-                );
-                continue;
-            }
+            let spelling = match spellings[t].entry(term.as_str()) {
+                Entry::Occupied(known) => *known.get(),
+                Entry::Vacant(new) => *new.insert({
+                    let slug = slugify(term);
+                    if slug.is_empty() {
+                        Spelling::NoSlug
+                    } else {
+                        match slugs[t].entry(slug) {
+                            Entry::Occupied(first) => Spelling::Clash(*first.get()),
+                            Entry::Vacant(free) => {
+                                terms[t].push(Term {
+                                    name: term.clone(),
+                                    slug: free.key().clone(),
+                                    ..Term::default()
+                                });
+                                free.insert(terms[t].len() - 1);
+                                Spelling::Term(terms[t].len() - 1)
+                            }
+                        }
+                    }
+                }),
+            };
+            let entry = match spelling {
+                Spelling::Term(k) => &mut terms[t][k],
+                Spelling::NoSlug => {
+                    problems.push(
+                        Diagnostic::error(format!(
+                            "term `{term}` has no letters or digits to make a URL from"
+                        ))
+                        .at(at()),
+                    );
+                    continue;
+                }
+                Spelling::Clash(k) => {
+                    let first = &terms[t][k];
+                    problems.push(
+                        Diagnostic::error(format!(
+                            "term `{term}` and term `{}` of taxonomy `{taxonomy}` share the URL `{}`",
+                            first.name, first.slug
+                        ))
+                        .at(at())
+                        .hint(format!(
+                            "spell the term the same way everywhere, e.g. `{}`",
+                            first.name
+                        )),
+                    );
+                    continue;
+                }
+            };
             let (list, index) = match member {
                 Member::Source(i) => (&mut entry.sources, i),
                 Member::Summary(i) => (&mut entry.summaries, i),
@@ -150,10 +189,13 @@ pub fn build_taxonomies(dossier: &Dossier) -> (Vec<Taxonomy>, Vec<Diagnostic>) {
         .taxonomies
         .iter()
         .zip(terms)
-        .map(|(config, terms)| Taxonomy {
-            name: config.name.get_ref().clone(),
-            title: config.display_title(),
-            terms: terms.into_values().collect(),
+        .map(|(config, mut terms)| {
+            terms.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+            Taxonomy {
+                name: config.name.get_ref().clone(),
+                title: config.display_title(),
+                terms,
+            }
         })
         .collect();
     (taxonomies, problems)

@@ -79,6 +79,6 @@ pub fn build_timeline(dossier: &Dossier) -> Timeline {
         };
         (e.date, rank, weight, title, e.kind)
     };
-    entries.sort_by(|a, b| key(a).cmp(&key(b)));
+    entries.sort_by_cached_key(key);
     Timeline { entries }
 }

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -39,9 +40,9 @@ pub struct Citation {
     /// The cited paragraph (1-based), when the link names one or a quotation was found in one.
     pub paragraph: Option<u32>,
     /// The quoted words, for a quotation.
-    pub quote: Option<String>,
-    /// The sentence the citation stands in.
-    pub context: String,
+    pub quote: Option<Arc<str>>,
+    /// The sentence the citation stands in. (Shared: `serve` reuses resolved documents.)
+    pub context: Arc<str>,
 }
 
 /// Where a link into the dossier goes.
@@ -101,10 +102,11 @@ impl Graph {
 }
 
 /// Id lookups, built once.
+/// Ids to indices. (ahash: every citation and every `sources` entry is looked up here.)
 struct Ids<'a> {
-    sources: HashMap<&'a str, usize>,
-    summaries: HashMap<&'a str, usize>,
-    events: HashMap<&'a str, usize>,
+    sources: ahash::AHashMap<&'a str, usize>,
+    summaries: ahash::AHashMap<&'a str, usize>,
+    events: ahash::AHashMap<&'a str, usize>,
     dossier: &'a Dossier,
 }
 
@@ -428,7 +430,7 @@ impl Ids<'_> {
             source: index,
             paragraph,
             quote: None,
-            context: link.context.clone(),
+            context: link.context.as_str().into(),
         };
         let mut ranges = Vec::new();
         if let Some(words) = quoted_words(&link.text) {
@@ -457,7 +459,7 @@ impl Ids<'_> {
                 return Err(problem(misquotation(source, paragraph, &quotation)));
             };
             citation.paragraph = Some(n);
-            citation.quote = Some(words.trim().to_string());
+            citation.quote = Some(words.trim().into());
             ranges = found_ranges;
         }
         Ok(Draft {

@@ -142,6 +142,11 @@ fn two_spellings_of_one_term_slug_are_an_error() {
 }
 
 #[test]
+fn a_term_without_letters_is_an_error_wherever_it_is_used() {
+    assert_broken("term-without-letters");
+}
+
+#[test]
 fn source_without_paragraphs_is_an_error() {
     assert_broken("empty-source");
 }

@@ -66,7 +66,10 @@ pub struct Layout {
 /// Items of an earlier load that a new load may reuse when their files did not change.
 #[derive(Debug, Default)]
 pub struct Reuse {
-    sources: HashMap<String, Source>,
+    /// In the order they were loaded: the layout's order, while no file comes or goes.
+    sources: Vec<Option<Source>>,
+    /// Where each source is in `sources`, by id: made only when the order differs.
+    source_positions: Option<HashMap<String, usize>>,
     pages: HashMap<PathBuf, Page>,
     failures: BTreeMap<PathBuf, Vec<Diagnostic>>,
 }
@@ -79,10 +82,36 @@ impl Reuse {
         failures: BTreeMap<PathBuf, Vec<Diagnostic>>,
     ) -> Reuse {
         Reuse {
-            sources: sources.into_iter().map(|s| (s.id.clone(), s)).collect(),
+            sources: sources.into_iter().map(Some).collect(),
+            source_positions: None,
             pages: pages.into_iter().map(|p| (p.path.clone(), p)).collect(),
             failures,
         }
+    }
+
+    /// Take the source `id`, expected at `position`: ten thousand sources are not put in a map
+    /// on every rebuild when they are where they were.
+    fn take_source(&mut self, position: usize, id: &str) -> Option<Source> {
+        let Reuse {
+            sources,
+            source_positions,
+            ..
+        } = self;
+        if sources
+            .get(position)
+            .and_then(Option::as_ref)
+            .is_some_and(|s| s.id == id)
+        {
+            return sources[position].take();
+        }
+        let positions = source_positions.get_or_insert_with(|| {
+            sources
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| s.as_ref().map(|s| (s.id.clone(), i)))
+                .collect()
+        });
+        positions.get(id).and_then(|&i| sources[i].take())
     }
 }
 
@@ -282,11 +311,12 @@ pub fn load_layout(
     type Loaded<T> = Option<Result<T, Vec<Diagnostic>>>;
     let mut reused_sources: Vec<Loaded<Source>> = source_jobs
         .iter()
-        .map(|(id, text, sidecar)| {
+        .enumerate()
+        .map(|(position, (id, text, sidecar))| {
             if changed(text) || changed(sidecar) {
                 return None;
             }
-            match reuse.sources.remove(id) {
+            match reuse.take_source(position, id) {
                 Some(source) => Some(Ok(source)),
                 None => reuse.failures.remove(text).map(Err),
             }

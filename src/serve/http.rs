@@ -3,6 +3,7 @@
 //! `HEAD`, the site's 404 page, no directory listings; requests that try to climb out
 //! (`..`, encoded dots or slashes) are refused outright.
 
+use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -14,7 +15,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use percent_encoding::percent_decode_str;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -28,7 +29,13 @@ pub struct Served {
     pub pages: Arc<Pages>,
     /// The diagnostics of the latest build, when it failed.
     pub errors: Option<String>,
+    /// Output files about to be replaced (see `Session::render_lagging`): a request for one
+    /// waits for them.
+    pub lagging: Arc<BTreeSet<String>>,
 }
+
+/// The longest a request waits for a lagging page before it is served as it is.
+const LAG_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// State shared by the handlers and the rebuild loop.
 #[derive(Debug)]
@@ -37,6 +44,8 @@ pub struct AppState {
     pub served: RwLock<Served>,
     /// Live events for open tabs; taken (and so closed) at shutdown, which ends every stream.
     pub events: Mutex<Option<broadcast::Sender<LiveEvent>>>,
+    /// Counts the builds served, so a request can wait for the next one.
+    generation: watch::Sender<u64>,
 }
 
 impl AppState {
@@ -46,14 +55,13 @@ impl AppState {
         AppState {
             served: RwLock::new(served),
             events: Mutex::new(Some(sender)),
+            generation: watch::Sender::new(0),
         }
     }
 
     /// Replace what is served and tell the open tabs.
     pub fn publish(&self, served: Served, event: LiveEvent) {
-        if let Ok(mut current) = self.served.write() {
-            *current = served;
-        }
+        self.replace(served);
         if let Ok(events) = self.events.lock()
             && let Some(sender) = events.as_ref()
         {
@@ -66,6 +74,23 @@ impl AppState {
     pub fn replace(&self, served: Served) {
         if let Ok(mut current) = self.served.write() {
             *current = served;
+        }
+        self.generation.send_modify(|n| *n += 1);
+    }
+
+    /// What is served once no page lags behind (or after `LAG_LIMIT`, as it is then).
+    pub async fn settled(&self) -> Served {
+        // Subscribed before reading, so a build served in between is not missed.
+        let mut builds = self.generation.subscribe();
+        loop {
+            let served = self.current();
+            if served.lagging.is_empty() {
+                return served;
+            }
+            match tokio::time::timeout(LAG_LIMIT, builds.changed()).await {
+                Ok(Ok(())) => {}
+                _ => return served,
+            }
         }
     }
 
@@ -163,7 +188,18 @@ async fn page(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> R
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
-    let served = state.current();
+    let mut served = state.current();
+    // A page about to be replaced (or to appear) is served once it has been.
+    if !served.lagging.is_empty() {
+        let lags = match lookup(uri.path(), &served.pages) {
+            Lookup::Found(key) => served.lagging.contains(&key),
+            Lookup::NotFound => true,
+            Lookup::Redirect(_) | Lookup::Refused => false,
+        };
+        if lags {
+            served = state.settled().await;
+        }
+    }
     if served.pages.is_empty() {
         // No good build yet: every path shows the errors until they are fixed.
         let text = served
@@ -257,6 +293,47 @@ mod tests {
             Lookup::Redirect("/sources/a/".into())
         );
         assert_eq!(lookup("/style.css", &p), Lookup::Found("style.css".into()));
+    }
+
+    fn serving(bytes: &'static [u8], lagging: &[&str]) -> Served {
+        Served {
+            pages: Arc::new(
+                [("print/index.html".to_string(), Arc::from(bytes))]
+                    .into_iter()
+                    .collect(),
+            ),
+            errors: None,
+            lagging: Arc::new(lagging.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_for_a_lagging_page_waits_for_it() {
+        let state = Arc::new(AppState::new(serving(b"old", &["print/index.html"])));
+        let waiting = {
+            let state = Arc::clone(&state);
+            tokio::spawn(async move { state.settled().await })
+        };
+        tokio::task::yield_now().await;
+        assert!(
+            !waiting.is_finished(),
+            "served before the page was rendered"
+        );
+        state.replace(serving(b"new", &[]));
+        let served = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .expect("answered once the page is rendered")
+            .expect("the task ran");
+        assert_eq!(&*served.pages["print/index.html"], b"new");
+    }
+
+    #[tokio::test]
+    async fn nothing_lagging_is_served_at_once() {
+        let state = AppState::new(serving(b"now", &[]));
+        let served = tokio::time::timeout(std::time::Duration::from_millis(100), state.settled())
+            .await
+            .expect("no wait");
+        assert_eq!(&*served.pages["print/index.html"], b"now");
     }
 
     #[test]

@@ -50,6 +50,8 @@ impl LiveEvent {
                 paths.push(format!("/{page}"));
             } else if file.ends_with(".html") {
                 paths.push(format!("/{file}"));
+            } else if file.ends_with(".xml") || file.ends_with(".txt") {
+                // The feed, the sitemap, robots.txt: no page shows them.
             } else {
                 // A stylesheet, script or image may be used by any page.
                 all = true;
@@ -142,12 +144,20 @@ mod tests {
     }
 
     #[test]
-    fn reloads_name_pages_by_url_and_assets_reload_all() {
+    fn reloads_name_pages_by_url_assets_reload_all_and_feeds_none() {
         let files = ["sources/a/index.html".to_string(), "404.html".to_string()];
         assert_eq!(
             LiveEvent::reload_for(&files, false),
             LiveEvent::Reload {
                 paths: vec!["/sources/a/".into(), "/404.html".into()],
+                all: false
+            }
+        );
+        let files = ["atom.xml".to_string(), "sitemap.xml".to_string()];
+        assert_eq!(
+            LiveEvent::reload_for(&files, false),
+            LiveEvent::Reload {
+                paths: Vec::new(),
                 all: false
             }
         );

@@ -161,6 +161,7 @@ fn rebuild_loop(
                     state.replace(Served {
                         pages: Arc::new(session.pages().clone()),
                         errors,
+                        lagging: Arc::new(session.lagging().clone()),
                     });
                 }
                 continue;
@@ -190,12 +191,36 @@ fn rebuild_loop(
             !matches!(&outcome, Outcome::Rebuilt { changed, .. } if changed.is_empty() && !failed);
         if publish {
             state.publish(served(&session, &outcome, current), event);
+        } else if !session.lagging().is_empty() {
+            state.replace(served(&session, &outcome, current));
         }
         failed = matches!(outcome, Outcome::Failed { .. });
         report(Report::Rebuilt {
             files: &files,
             outcome: &outcome,
         });
+        // The pages that show the whole dossier follow at once; tabs open on them reload.
+        if !failed && !session.lagging().is_empty() {
+            let outcome = session.render_lagging();
+            let current = state.served.read().map(|s| s.clone()).unwrap_or_default();
+            match &outcome {
+                Outcome::Rebuilt { changed, .. } => {
+                    let event = LiveEvent::reload_for(changed, false);
+                    state.publish(served(&session, &outcome, current), event);
+                }
+                Outcome::Failed { diagnostics, .. } => {
+                    failed = true;
+                    let event = LiveEvent::Errors {
+                        text: render_text(diagnostics),
+                    };
+                    state.publish(served(&session, &outcome, current), event);
+                    report(Report::Rebuilt {
+                        files: &files,
+                        outcome: &outcome,
+                    });
+                }
+            }
+        }
     }
 }
 
@@ -205,10 +230,13 @@ fn served(session: &Session, outcome: &Outcome, previous: Served) -> Served {
         Outcome::Rebuilt { .. } => Served {
             pages: Arc::new(session.pages().clone()),
             errors: None,
+            lagging: Arc::new(session.lagging().clone()),
         },
+        // The last good pages, with the errors over them: nothing to wait for.
         Outcome::Failed { diagnostics, .. } => Served {
             pages: previous.pages,
             errors: Some(render_text(diagnostics)),
+            lagging: Arc::default(),
         },
     }
 }

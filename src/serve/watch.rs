@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError, channel};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
@@ -148,13 +148,13 @@ impl Watcher {
             };
             let mut batch = BTreeSet::new();
             self.collect(first, &mut batch);
-            // More events may be on their way (an editor's save is several); take what has
-            // already arrived.
+            // The debouncer already waited for the files to be quiet (an editor's save is
+            // several events); take whatever else has arrived, without waiting for more.
             loop {
-                match self.events.recv_timeout(Duration::from_millis(5)) {
+                match self.events.try_recv() {
                     Ok(more) => self.collect(more, &mut batch),
-                    Err(RecvTimeoutError::Timeout) => break,
-                    Err(RecvTimeoutError::Disconnected) => {
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
                         self.stopped = true;
                         break;
                     }
