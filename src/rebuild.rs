@@ -13,6 +13,7 @@ use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::content::load::{Layout, Reuse, load_layout, scan_content};
 use crate::content::{Dossier, PageKind, PageMeta, TermRef, terms_by_taxonomy};
 use crate::diagnostics::{self, Diagnostic};
+use crate::output::OutputFile;
 use crate::pipeline::{Failure, Options, assemble, effective_base_url, load_config};
 use crate::render::{PageKey, Renderer, static_files};
 use crate::search;
@@ -254,16 +255,11 @@ impl Session {
         for path in &changed {
             self.pages.remove(path);
         }
-        for file in files {
-            if self.static_paths.contains(&file.path) {
-                continue;
-            }
-            let bytes: Arc<[u8]> = file.contents.into();
-            if self.pages.get(&file.path).is_none_or(|old| *old != bytes) {
-                changed.push(file.path.clone());
-                self.pages.insert(file.path, bytes);
-            }
-        }
+        let files = files
+            .into_iter()
+            .filter(|f| !self.static_paths.contains(&f.path))
+            .collect();
+        store(&mut self.pages, files, &mut changed);
         changed.sort();
         changed
     }
@@ -302,7 +298,7 @@ impl Session {
                 .filter(|k| k.shows_everything() && self.lagging.contains(&k.file(&self.site)))
                 .collect(),
         };
-        let rendered: Result<Vec<crate::output::OutputFile>, Diagnostic> = {
+        let rendered: Result<Vec<OutputFile>, Diagnostic> = {
             use rayon::prelude::*;
             wanted.par_iter().map(|key| renderer.render(*key)).collect()
         };
@@ -318,13 +314,7 @@ impl Session {
         };
         self.lagging.clear();
         let mut changed = Vec::new();
-        for file in files {
-            let bytes: Arc<[u8]> = file.contents.into();
-            if self.pages.get(&file.path).is_none_or(|old| *old != bytes) {
-                changed.push(file.path.clone());
-                self.pages.insert(file.path, bytes);
-            }
-        }
+        store(&mut self.pages, files, &mut changed);
         changed.sort();
         Outcome::Rebuilt {
             changed,
@@ -541,7 +531,7 @@ impl Session {
         let (wanted, lagging): (Vec<_>, Vec<_>) = wanted
             .into_iter()
             .partition(|(_, key)| self.pending_all || !key.shows_everything());
-        let rendered: Vec<Result<crate::output::OutputFile, Diagnostic>> = {
+        let rendered: Vec<Result<OutputFile, Diagnostic>> = {
             use rayon::prelude::*;
             wanted
                 .par_iter()
@@ -587,13 +577,7 @@ impl Session {
                 keep
             });
         }
-        for file in new_pages {
-            let bytes: Arc<[u8]> = file.contents.into();
-            if self.pages.get(&file.path).is_none_or(|old| *old != bytes) {
-                changed.push(file.path.clone());
-                self.pages.insert(file.path, bytes);
-            }
-        }
+        store(&mut self.pages, new_pages, &mut changed);
         changed.sort();
         changed.dedup();
         if rendered_count > 0 {
@@ -670,6 +654,17 @@ fn into_reuse(dossier: Dossier) -> Reuse {
         .chain(dossier.drafts.summaries)
         .chain(dossier.drafts.events);
     Reuse::new(dossier.sources, pages, dossier.broken.failures)
+}
+
+/// Put rendered files among the pages, noting the paths whose bytes changed.
+fn store(pages: &mut Pages, files: Vec<OutputFile>, changed: &mut Vec<String>) {
+    for file in files {
+        let bytes: Arc<[u8]> = file.contents.into();
+        if pages.get(&file.path).is_none_or(|old| *old != bytes) {
+            changed.push(file.path.clone());
+            pages.insert(file.path, bytes);
+        }
+    }
 }
 
 /// A site with nothing in it, to stand in while the real one is being rebuilt.
