@@ -9,6 +9,7 @@ memory (the largest resident set), measured with wait4(2): no tool beyond Python
   python3 bench/run.py                       # 1k and 10k sources, 5 runs each
   python3 bench/run.py --sizes 1000 10000 50000 --runs 5 --hugo /path/to/hugo
   python3 bench/run.py --sizes 10000 --only build
+  python3 bench/run.py --generator ../shared/bench/gen_corpus.py --hugo /path/to/hugo
 
 Output goes to /dev/shm when it exists (memory-backed, as the reference figures were taken),
 else to the system's temporary folder. Corpora are kept there between runs.
@@ -58,11 +59,18 @@ def cargo_build():
                    cwd=ROOT, check=True)
 
 
-def corpus(n, fmt):
-    path = os.path.join(SCRATCH, "dossier-bench-%s-%d" % (fmt, n))
+def corpus(n, fmt, generator=None):
+    """The corpus of n sources in format fmt: from the project's own generator, or from a
+    gen_corpus.py-style script (`--n N --format F --out DIR`) when one is given."""
+    tag = "gen" if generator else "synth"
+    path = os.path.join(SCRATCH, "dossier-bench-%s-%s-%d" % (tag, fmt, n))
     if not os.path.isdir(path):
-        subprocess.run([os.path.join(ROOT, "target/release/examples/synth"), "--sources", str(n),
-                        "--format", fmt, "--out", path], check=True)
+        if generator:
+            argv = [sys.executable, generator, "--n", str(n), "--format", fmt, "--out", path]
+        else:
+            argv = [os.path.join(ROOT, "target/release/examples/synth"), "--sources", str(n),
+                    "--format", fmt, "--out", path]
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
     return path
 
 
@@ -73,6 +81,9 @@ def main():
     ap.add_argument("--only", choices=["build", "check", "serve"], nargs="+",
                     default=["build", "check", "serve"])
     ap.add_argument("--hugo", metavar="PATH", help="also time this Hugo binary on the same documents")
+    ap.add_argument("--generator", metavar="SCRIPT",
+                    help="make the corpora with this script (`SCRIPT --n N --format dossier|hugo "
+                         "--out DIR`, as the reference gen_corpus.py) instead of examples/synth")
     args = ap.parse_args()
 
     cargo_build()
@@ -82,7 +93,7 @@ def main():
         raise SystemExit("--hugo: %s is not an executable" % hugo)
     print("machine: %d CPUs; output in %s" % (os.cpu_count(), SCRATCH))
     for n in args.sizes:
-        root = corpus(n, "dossier")
+        root = corpus(n, "dossier", args.generator)
         print("\n%d sources (%s)" % (n, root))
         out = os.path.join(SCRATCH, "dossier-bench-out-%d" % n)
         if "build" in args.only:
@@ -90,7 +101,7 @@ def main():
         if "check" in args.only:
             measure("dossier check", [dossier, "check", "--root", root], args.runs)
         if hugo:
-            site = corpus(n, "hugo")
+            site = corpus(n, "hugo", args.generator)
             dest = os.path.join(SCRATCH, "hugo-bench-out-%d" % n)
             measure("hugo (same documents)", [hugo, "--quiet", "--source", site, "--destination", dest],
                     args.runs, prepare=lambda: shutil.rmtree(dest, ignore_errors=True))

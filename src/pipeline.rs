@@ -255,6 +255,7 @@ pub fn check(options: &Options, progress: &dyn Progress) -> Result<Report, Failu
     let rendered = render_into(&resolved, Scope::Verify, progress, &Discard)?;
     let mut report = report(&resolved, rendered, started, None);
     report.stats.stages.push(("render", rendering.elapsed()));
+    free_in_background(resolved);
     Ok(report)
 }
 
@@ -283,7 +284,14 @@ pub fn build(
         ("render and write", committing - rendering),
         ("replace", committing.elapsed()),
     ]);
+    free_in_background(resolved);
     Ok(report)
+}
+
+/// Free the resolved dossier on a thread of its own: ten thousand sources take a while to
+/// free, and the command's answer need not wait for it (nor, at exit, the process).
+fn free_in_background(resolved: Resolved) {
+    std::thread::spawn(move || drop(resolved));
 }
 
 fn report(

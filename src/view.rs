@@ -3,6 +3,7 @@
 //! site root, so links work under any sub-path) and `page`; docs/templates.md lists each field.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -287,7 +288,7 @@ pub struct IndexView<'a> {
     /// All events.
     pub event_count: usize,
     /// The sources in list order, or the `HOME_LIST_LIMIT` most cited when there are more.
-    pub sources: Vec<SourceItem<'a>>,
+    pub sources: Vec<ListedSource>,
     /// All sources.
     pub source_count: usize,
     /// The summaries in list order (the first `HOME_LIST_LIMIT`).
@@ -301,7 +302,7 @@ pub struct IndexView<'a> {
 
 /// `page` of `sources.html`.
 #[derive(Debug, Serialize)]
-pub struct SourceListView<'a> {
+pub struct SourceListView {
     /// "Sources".
     pub title: &'static str,
     /// A description for `<meta>`.
@@ -309,7 +310,7 @@ pub struct SourceListView<'a> {
     /// Root-relative path.
     pub path: &'static str,
     /// The sources, by date then title.
-    pub sources: Vec<SourceItem<'a>>,
+    pub sources: Vec<ListedSource>,
 }
 
 /// `page` of `summaries.html`.
@@ -518,7 +519,7 @@ pub struct TermView<'a> {
     /// Its taxonomy.
     pub taxonomy: NavItem,
     /// Sources carrying it.
-    pub sources: Vec<SourceItem<'a>>,
+    pub sources: Vec<ListedSource>,
     /// Summaries carrying it.
     pub summaries: Vec<PageItem<'a>>,
     /// Events carrying it.
@@ -534,7 +535,7 @@ pub enum PageView<'a> {
     /// `timeline.html`.
     Timeline(TimelineView<'a>),
     /// `sources.html`.
-    SourceList(SourceListView<'a>),
+    SourceList(SourceListView),
     /// `source.html`.
     Source(Box<SourceView<'a>>),
     /// `summaries.html`.
@@ -686,18 +687,53 @@ pub struct Views<'a> {
     raw_html: bool,
     /// Sources in list order, computed once.
     source_order: Vec<usize>,
+    /// Each source's place in `source_order`.
+    source_rank: Vec<usize>,
     /// Summaries in list order, computed once.
     summary_order: Vec<usize>,
+    /// Each summary's place in `summary_order`.
+    summary_rank: Vec<usize>,
+    /// Each event's place on the timeline, if dated.
+    event_place: Vec<Option<usize>>,
+    /// Each source as lists show it, made for templates on first use: a source is on the
+    /// source list and on the page of each of its terms, and is converted once for all.
+    listed_sources: Vec<OnceLock<ListedSource>>,
+}
+
+/// A source in a list ([`SourceItem`]), already converted for templates.
+pub type ListedSource = tera::Value;
+
+/// Each item's place in `order`.
+fn ranks(order: &[usize]) -> Vec<usize> {
+    let mut rank = vec![0; order.len()];
+    for (place, &i) in order.iter().enumerate() {
+        rank[i] = place;
+    }
+    rank
 }
 
 impl<'a> Views<'a> {
     /// Views of `site`.
     pub fn new(site: &'a Site) -> Views<'a> {
+        let source_order = source_order(site);
+        let summary_order = summary_order(site);
         Views {
             site,
             raw_html: site.dossier.config.markdown.raw_html,
-            source_order: source_order(site),
-            summary_order: summary_order(site),
+            source_rank: ranks(&source_order),
+            summary_rank: ranks(&summary_order),
+            source_order,
+            summary_order,
+            event_place: {
+                let mut place = vec![None; site.dossier.events.len()];
+                for (i, event) in site.timeline.event_order().into_iter().enumerate() {
+                    place[event] = Some(i);
+                }
+                place
+            },
+            listed_sources: (0..site.dossier.sources.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         }
     }
 
@@ -747,10 +783,16 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn source_items(&self) -> Vec<SourceItem<'a>> {
+    fn listed_source(&self, i: usize) -> ListedSource {
+        self.listed_sources[i]
+            .get_or_init(|| tera::Value::from_serializable(&self.source_item(i)))
+            .clone()
+    }
+
+    fn source_items(&self) -> Vec<ListedSource> {
         self.source_order
             .iter()
-            .map(|&i| self.source_item(i))
+            .map(|&i| self.listed_source(i))
             .collect()
     }
 
@@ -1018,7 +1060,7 @@ impl<'a> Views<'a> {
             most_cited
                 .into_iter()
                 .take(HOME_LIST_LIMIT)
-                .map(|i| self.source_item(i))
+                .map(|i| self.listed_source(i))
                 .collect()
         };
         let d = &self.site.dossier;
@@ -1054,7 +1096,7 @@ impl<'a> Views<'a> {
     }
 
     /// The source list.
-    pub fn source_list(&self) -> SourceListView<'a> {
+    pub fn source_list(&self) -> SourceListView {
         SourceListView {
             title: "Sources",
             description: format!(
@@ -1317,28 +1359,27 @@ impl<'a> Views<'a> {
     pub fn term(&self, t: usize, k: usize) -> TermView<'a> {
         let taxonomy = &self.site.taxonomies[t];
         let term = &taxonomy.terms[k];
-        // Member lists are ascending, so membership is a binary search.
-        let sources = self
-            .source_order
-            .iter()
-            .filter(|i| term.sources.binary_search(i).is_ok())
-            .map(|&i| self.source_item(i))
+        // Members in list order: sorted by their place in it, not by scanning the whole list
+        // for each term.
+        let mut sources = term.sources.clone();
+        sources.sort_unstable_by_key(|&i| self.source_rank[i]);
+        let sources = sources.into_iter().map(|i| self.listed_source(i)).collect();
+        let mut summaries = term.summaries.clone();
+        summaries.sort_unstable_by_key(|&i| self.summary_rank[i]);
+        let summaries = summaries
+            .into_iter()
+            .map(|i| self.page_item(&self.site.dossier.summaries[i]))
             .collect();
-        let summaries = self
-            .summary_order
+        // Events in timeline order; an undated one is not on it.
+        let mut events: Vec<(usize, usize)> = term
+            .events
             .iter()
-            .filter(|i| term.summaries.binary_search(i).is_ok())
-            .map(|&i| self.page_item(&self.site.dossier.summaries[i]))
+            .filter_map(|&i| self.event_place[i].map(|place| (place, i)))
             .collect();
-        let events = self
-            .site
-            .timeline
-            .entries
-            .iter()
-            .filter(
-                |e| matches!(e.kind, EntryKind::Event(i) if term.events.binary_search(&i).is_ok()),
-            )
-            .map(|e| self.entry(e.kind, None))
+        events.sort_unstable();
+        let events = events
+            .into_iter()
+            .map(|(_, i)| self.entry(EntryKind::Event(i), None))
             .collect();
         TermView {
             title: &term.name,

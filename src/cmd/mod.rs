@@ -23,9 +23,14 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Print diagnostics to standard error, in order.
 pub fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
+    use std::io::Write;
+    // Buffered: standard error is not, and a large dossier may have thousands of warnings.
+    let mut out = std::io::BufWriter::new(std::io::stderr().lock());
     for d in diagnostics {
-        eprintln!("{}", d.render(root));
+        // Nothing useful can be done when the terminal is gone.
+        let _ = writeln!(out, "{}", d.render(root));
     }
+    let _ = out.flush();
 }
 
 /// Report a failure and pick the exit status.
