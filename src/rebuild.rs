@@ -236,11 +236,19 @@ impl Session {
     /// edited page is served without waiting for the whole dossier to be indexed again; `serve`
     /// calls this right after publishing a rebuild. Returns the search files that changed.
     pub fn refresh_search(&mut self) -> Vec<String> {
+        self.refresh_search_unless(&|| false).unwrap_or_default()
+    }
+
+    /// `refresh_search`, given up (`None`, the index still stale) as soon as `stop` says so.
+    pub fn refresh_search_unless(
+        &mut self,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<String>> {
         if !self.search_stale {
-            return Vec::new();
+            return Some(Vec::new());
         }
+        let files = search::index_files_unless(&search::records(&self.site), stop)?;
         self.search_stale = false;
-        let files = search::index_files(&search::records(&self.site));
         let fresh: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let mut changed: Vec<String> = self
             .pages
@@ -261,7 +269,7 @@ impl Session {
             .collect();
         store(&mut self.pages, files, &mut changed);
         changed.sort();
-        changed
+        Some(changed)
     }
 
     /// Output files whose pages lag behind the dossier: `rebuild` leaves the pages that show

@@ -172,9 +172,16 @@ pub fn shard_key(word: &str) -> String {
 /// source, and SipHash's resistance to crafted keys buys nothing here.)
 type Postings = ahash::AHashMap<String, Vec<u32>>;
 
-fn index_chunk(records: &[Record<'_>], first: u32) -> Postings {
+fn index_chunk(
+    records: &[Record<'_>],
+    first: u32,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Postings> {
     let mut postings = Postings::new();
     for (offset, record) in records.iter().enumerate() {
+        if offset % 256 == 0 && stop() {
+            return None;
+        }
         let id = first + offset as u32;
         let mut add = |word: &str| match postings.get_mut(word) {
             Some(ids) => {
@@ -189,7 +196,7 @@ fn index_chunk(records: &[Record<'_>], first: u32) -> Postings {
         for_each_word(record.title, &mut add);
         for_each_word(&record.text, &mut add);
     }
-    postings
+    Some(postings)
 }
 
 #[derive(Serialize)]
@@ -208,6 +215,15 @@ struct Shard<'a> {
 
 /// The search files for `records`.
 pub fn index_files(records: &[Record<'_>]) -> Vec<OutputFile> {
+    index_files_unless(records, &|| false).unwrap_or_default()
+}
+
+/// The index files, or `None` as soon as `stop` says to give up (checked every few hundred
+/// records): `serve` drops a refresh when a file changes meanwhile.
+pub fn index_files_unless(
+    records: &[Record<'_>],
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<OutputFile>> {
     // Index slices in parallel; merging them in order keeps every posting list ascending.
     let slice = records
         .len()
@@ -216,8 +232,11 @@ pub fn index_files(records: &[Record<'_>]) -> Vec<OutputFile> {
     let partial: Vec<Postings> = records
         .par_chunks(slice)
         .enumerate()
-        .map(|(n, chunk)| index_chunk(chunk, (n * slice) as u32))
-        .collect();
+        .map(|(n, chunk)| index_chunk(chunk, (n * slice) as u32, stop))
+        .collect::<Option<_>>()?;
+    if stop() {
+        return None;
+    }
     let mut postings = Postings::new();
     for part in partial {
         for (word, ids) in part {
@@ -282,7 +301,7 @@ pub fn index_files(records: &[Record<'_>]) -> Vec<OutputFile> {
         path: format!("{FOLDER}/meta.json"),
         contents: json(&meta),
     });
-    files
+    Some(files)
 }
 
 fn json(value: &impl Serialize) -> Vec<u8> {
@@ -359,5 +378,15 @@ mod tests {
             .find(|f| f.path == "search/meta.json")
             .expect("meta");
         assert!(String::from_utf8_lossy(&meta.contents).contains("\"records\":300"));
+
+        // Told to stop, it gives up; never told, it is the index above.
+        assert!(index_files_unless(&records, &|| true).is_none());
+        let whole = index_files_unless(&records, &|| false).expect("not stopped");
+        assert!(
+            whole
+                .iter()
+                .map(|f| &f.contents)
+                .eq(files.iter().map(|f| &f.contents))
+        );
     }
 }

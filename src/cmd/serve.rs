@@ -74,8 +74,10 @@ fn print_report(root: &Path, last_warnings: &Mutex<Vec<Diagnostic>>, report: Rep
         },
         Report::Rebuilt { files, outcome } => {
             let what = match files {
-                [one] => one.display().to_string(),
-                many => format!("{} files", many.len()),
+                // The pages rendered after a rebuild (see `Session::render_lagging`).
+                [] => "rendering the print edition, feed and sitemap".to_string(),
+                [one] => format!("{} changed", one.display()),
+                many => format!("{} files changed", many.len()),
             };
             match outcome {
                 Outcome::Rebuilt {
@@ -86,7 +88,7 @@ fn print_report(root: &Path, last_warnings: &Mutex<Vec<Diagnostic>>, report: Rep
                 } => {
                     print_new_warnings(warnings);
                     println!(
-                        "{what} changed: {} of {rendered} re-rendered pages differ, in {} ms",
+                        "{what}: {} of {rendered} re-rendered pages differ, in {} ms",
                         changed.len(),
                         elapsed.as_millis()
                     );
@@ -98,7 +100,7 @@ fn print_report(root: &Path, last_warnings: &Mutex<Vec<Diagnostic>>, report: Rep
                     print_diagnostics(root, diagnostics);
                     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                     println!(
-                        "{what} changed: {} ({} ms); still serving the last good build",
+                        "{what}: {} ({} ms); still serving the last good build",
                         counted(errors, diagnostics.len() - errors),
                         elapsed.as_millis()
                     );

@@ -144,10 +144,17 @@ fn rebuild_loop(
     state: &AppState,
     report: &Reporter,
 ) {
+    let news = watcher.news();
     loop {
-        // The search index is rebuilt once the files have been quiet for a moment, so a
-        // writer saving again and again never waits for it.
-        let wait = if session.search_is_stale() {
+        // Catching up waits for the files to be quiet, so a writer saving again and again
+        // never waits for it: the pages that show the whole dossier as soon as no change is
+        // pending, the search index once nothing changed for a moment (and it gives up as
+        // soon as something does).
+        let wait = if failed {
+            None
+        } else if !session.lagging().is_empty() {
+            Some(std::time::Duration::ZERO)
+        } else if session.search_is_stale() {
             Some(SEARCH_AFTER)
         } else {
             None
@@ -155,12 +162,19 @@ fn rebuild_loop(
         let batch = match watcher.next_batch_within(wait) {
             watch::Batch::Changed(batch) => batch,
             watch::Batch::Quiet if watcher.has_stopped() => return,
+            watch::Batch::Quiet if !session.lagging().is_empty() => {
+                failed = render_lagging(&mut session, state, report);
+                continue;
+            }
             watch::Batch::Quiet => {
-                if !failed && !session.refresh_search().is_empty() {
-                    let errors = state.served.read().ok().and_then(|s| s.errors.clone());
+                let stop = || news.load(std::sync::atomic::Ordering::Acquire);
+                if session
+                    .refresh_search_unless(&stop)
+                    .is_some_and(|changed| !changed.is_empty())
+                {
                     state.replace(Served {
                         pages: Arc::new(session.pages().clone()),
-                        errors,
+                        errors: None,
                         lagging: Arc::new(session.lagging().clone()),
                     });
                 }
@@ -199,29 +213,28 @@ fn rebuild_loop(
             files: &files,
             outcome: &outcome,
         });
-        // The pages that show the whole dossier follow at once; tabs open on them reload.
-        if !failed && !session.lagging().is_empty() {
-            let outcome = session.render_lagging();
-            let current = state.served.read().map(|s| s.clone()).unwrap_or_default();
-            match &outcome {
-                Outcome::Rebuilt { changed, .. } => {
-                    let event = LiveEvent::reload_for(changed, false);
-                    state.publish(served(&session, &outcome, current), event);
-                }
-                Outcome::Failed { diagnostics, .. } => {
-                    failed = true;
-                    let event = LiveEvent::Errors {
-                        text: render_text(diagnostics),
-                    };
-                    state.publish(served(&session, &outcome, current), event);
-                    report(Report::Rebuilt {
-                        files: &files,
-                        outcome: &outcome,
-                    });
-                }
+    }
+}
+
+/// Render the pages a rebuild left behind and publish them; tabs open on them reload. Returns
+/// whether the dossier is now broken (a template failed on one of them).
+fn render_lagging(session: &mut Session, state: &AppState, report: &Reporter) -> bool {
+    let outcome = session.render_lagging();
+    let current = state.served.read().map(|s| s.clone()).unwrap_or_default();
+    let event = match &outcome {
+        Outcome::Rebuilt { changed, .. } => LiveEvent::reload_for(changed, false),
+        Outcome::Failed { diagnostics, .. } => {
+            report(Report::Rebuilt {
+                files: &[],
+                outcome: &outcome,
+            });
+            LiveEvent::Errors {
+                text: render_text(diagnostics),
             }
         }
-    }
+    };
+    state.publish(served(session, &outcome, current), event);
+    matches!(outcome, Outcome::Failed { .. })
 }
 
 /// What to serve after `outcome`: the new pages, or the old ones with the errors.

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError, channel};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode};
@@ -60,6 +62,20 @@ pub struct Watcher {
     pub note: Option<String>,
     /// The watcher has stopped sending events.
     stopped: bool,
+    /// Set when events arrive, cleared when they are taken: long work can give up for them.
+    news: Arc<AtomicBool>,
+}
+
+/// Pass the debouncer's results on, raising the news flag.
+fn handler(
+    sender: Sender<DebounceEventResult>,
+    news: Arc<AtomicBool>,
+) -> impl FnMut(DebounceEventResult) + Send + 'static {
+    move |result| {
+        news.store(true, Ordering::Release);
+        // The receiving side is gone only when serve is stopping.
+        let _ = sender.send(result);
+    }
 }
 
 impl Watcher {
@@ -70,10 +86,11 @@ impl Watcher {
         // relative to it again.
         let root = std::fs::canonicalize(root)?;
         let (sender, events) = channel();
+        let news = Arc::new(AtomicBool::new(false));
         let native = new_debouncer_opt::<_, RecommendedWatcher, _>(
             QUIET,
             None,
-            sender,
+            handler(sender, Arc::clone(&news)),
             RecommendedCache::new(),
             notify::Config::default(),
         )
@@ -86,6 +103,7 @@ impl Watcher {
                 watched: BTreeSet::new(),
                 note: None,
                 stopped: false,
+                news,
             },
             Err(e) => Watcher::polling(&root, &e)?,
         };
@@ -98,8 +116,15 @@ impl Watcher {
 
     fn polling(root: &Path, why: &notify::Error) -> notify::Result<Watcher> {
         let (sender, events) = channel();
+        let news = Arc::new(AtomicBool::new(false));
         let poll = notify::Config::default().with_poll_interval(Duration::from_millis(300));
-        let debouncer = new_debouncer_opt::<_, PollWatcher, _>(QUIET, None, sender, NoCache, poll)?;
+        let debouncer = new_debouncer_opt::<_, PollWatcher, _>(
+            QUIET,
+            None,
+            handler(sender, Arc::clone(&news)),
+            NoCache,
+            poll,
+        )?;
         Ok(Watcher {
             root: root.to_path_buf(),
             backend: Backend::Polling(debouncer),
@@ -107,6 +132,7 @@ impl Watcher {
             watched: BTreeSet::new(),
             note: Some(format!("watching by polling every 300 ms ({why})")),
             stopped: false,
+            news,
         })
     }
 
@@ -146,6 +172,7 @@ impl Watcher {
                     return Batch::Quiet;
                 }
             };
+            self.news.store(false, Ordering::Release);
             let mut batch = BTreeSet::new();
             self.collect(first, &mut batch);
             // The debouncer already waited for the files to be quiet (an editor's save is
@@ -171,6 +198,12 @@ impl Watcher {
                 return Batch::Quiet;
             }
         }
+    }
+
+    /// Whether files changed since the last batch was taken (possibly files that do not
+    /// matter): a flag that long work in the meantime can poll from any thread.
+    pub fn news(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.news)
     }
 
     /// Whether the watcher has stopped (its backend is gone).
