@@ -234,7 +234,8 @@ impl Session {
 
     /// Bring the search index up to date with the pages. `rebuild` leaves it for later, so an
     /// edited page is served without waiting for the whole dossier to be indexed again; `serve`
-    /// calls this right after publishing a rebuild. Returns the search files that changed.
+    /// does it once the files have been quiet for a moment. Returns the search files that
+    /// changed.
     pub fn refresh_search(&mut self) -> Vec<String> {
         self.refresh_search_unless(&|| false).unwrap_or_default()
     }
@@ -278,8 +279,8 @@ impl Session {
         &self.lagging
     }
 
-    /// Render the pages `rebuild` left behind. `serve` calls this right after publishing a
-    /// rebuild, and holds requests for these pages until it is done.
+    /// Render the pages `rebuild` left behind. `serve` calls this after publishing a rebuild,
+    /// as soon as no other change is waiting, and holds requests for these pages until then.
     pub fn render_lagging(&mut self) -> Outcome {
         let started = Instant::now();
         let theme = match &self.theme {
