@@ -168,14 +168,20 @@ fn remove_tree(dir: &Path) -> Result<(), IoError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(IoError::new("cannot read directory", dir, e)),
     };
+    // Something already gone is not an error: nothing else should be removing it, but the
+    // aim is only that it be gone.
+    let gone = |result: std::io::Result<()>| match result {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    };
     entries.par_iter().try_for_each(|path| {
         if path.is_dir() && !path.is_symlink() {
             remove_tree(path)
         } else {
-            std::fs::remove_file(path).map_err(|e| IoError::new("cannot remove", path, e))
+            gone(std::fs::remove_file(path)).map_err(|e| IoError::new("cannot remove", path, e))
         }
     })?;
-    std::fs::remove_dir(dir).map_err(|e| IoError::new("cannot remove directory", dir, e))
+    gone(std::fs::remove_dir(dir)).map_err(|e| IoError::new("cannot remove directory", dir, e))
 }
 
 #[cfg(test)]

@@ -462,8 +462,9 @@ impl Session {
                 }
             }
         }
-        // Pages come and go with sources, summaries and terms.
-        if shape.sources != before_shape.sources
+        // Pages come and go with sources, summaries, taxonomies and terms.
+        if changes.config
+            || shape.sources != before_shape.sources
             || shape.summaries != before_shape.summaries
             || term_slugs(&site) != before_terms
         {
@@ -692,11 +693,14 @@ fn citation_counts(site: &Site) -> Vec<usize> {
     site.graph.cited_by.iter().map(Vec::len).collect()
 }
 
-/// The slugs of every taxonomy's terms: each has a page.
-fn term_slugs(site: &Site) -> Vec<Vec<String>> {
+/// Every taxonomy's name and the slugs of its terms: each has a page, at a path made of both.
+fn term_slugs(site: &Site) -> Vec<(String, Vec<String>)> {
     site.taxonomies
         .iter()
-        .map(|t| t.terms.iter().map(|term| term.slug.clone()).collect())
+        .map(|t| {
+            let slugs = t.terms.iter().map(|term| term.slug.clone()).collect();
+            (t.name.clone(), slugs)
+        })
         .collect()
 }
 

@@ -260,6 +260,43 @@ fn editing_site_toml_rerenders_everything() {
 }
 
 #[test]
+fn renaming_a_taxonomy_moves_its_pages() {
+    let dossier = Dossier::harbour();
+    let toml = std::fs::read_to_string(dossier.root.join("site.toml")).expect("read");
+    dossier.write(
+        "site.toml",
+        &format!("{toml}\n[[taxonomies]]\nname = \"places\"\n"),
+    );
+    let mut session = start(&dossier);
+    // An unused taxonomy renamed: only its own page moves.
+    replace(
+        &dossier,
+        "site.toml",
+        "name = \"places\"",
+        "name = \"locations\"",
+    );
+    session
+        .rebuild(&Changes::from_paths([PathBuf::from("site.toml")]))
+        .expect("rebuilds");
+    session.settle();
+    assert_same(session.pages(), &full_build(&dossier));
+    // A later edit still finds the pages at their new paths.
+    replace(
+        &dossier,
+        "content/summaries/cost-overrun.md",
+        "title = \"The cost question\"",
+        "title = \"Costs\"",
+    );
+    session
+        .rebuild(&Changes::from_paths([PathBuf::from(
+            "content/summaries/cost-overrun.md",
+        )]))
+        .expect("rebuilds");
+    session.settle();
+    assert_same(session.pages(), &full_build(&dossier));
+}
+
+#[test]
 fn adding_a_static_file() {
     let changed = assert_incremental_equals_full(|d| {
         d.write("static/robots.txt", "User-agent: *\n");

@@ -78,8 +78,9 @@ impl AppState {
         self.generation.send_modify(|n| *n += 1);
     }
 
-    /// What is served once no page lags behind (or after `LAG_LIMIT`, as it is then).
+    /// What is served once no page lags behind (or after `LAG_LIMIT` in all, as it is then).
     pub async fn settled(&self) -> Served {
+        let deadline = tokio::time::Instant::now() + LAG_LIMIT;
         // Subscribed before reading, so a build served in between is not missed.
         let mut builds = self.generation.subscribe();
         loop {
@@ -87,7 +88,7 @@ impl AppState {
             if served.lagging.is_empty() {
                 return served;
             }
-            match tokio::time::timeout(LAG_LIMIT, builds.changed()).await {
+            match tokio::time::timeout_at(deadline, builds.changed()).await {
                 Ok(Ok(())) => {}
                 _ => return served,
             }
@@ -190,15 +191,8 @@ async fn page(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> R
     }
     let mut served = state.current();
     // A page about to be replaced (or to appear) is served once it has been.
-    if !served.lagging.is_empty() {
-        let lags = match lookup(uri.path(), &served.pages) {
-            Lookup::Found(key) => served.lagging.contains(&key),
-            Lookup::NotFound => true,
-            Lookup::Redirect(_) | Lookup::Refused => false,
-        };
-        if lags {
-            served = state.settled().await;
-        }
+    if lags(uri.path(), &served) {
+        served = state.settled().await;
     }
     if served.pages.is_empty() {
         // No good build yet: every path shows the errors until they are fixed.
@@ -233,6 +227,26 @@ async fn page(State(state): State<Arc<AppState>>, method: Method, uri: Uri) -> R
             Some(bytes) => file_response(StatusCode::NOT_FOUND, "404.html", bytes.to_vec()),
             None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
         },
+    }
+}
+
+/// Whether the page at a request path is about to be replaced, or to appear.
+fn lags(raw: &str, served: &Served) -> bool {
+    if served.lagging.is_empty() {
+        return false;
+    }
+    match lookup(raw, &served.pages) {
+        Lookup::Found(key) => served.lagging.contains(&key),
+        // A page about to appear (a new part of the sitemap); nothing else that is missing is
+        // worth waiting for.
+        Lookup::NotFound => {
+            let wanted = raw.trim_start_matches('/');
+            served.lagging.iter().any(|file| {
+                !served.pages.contains_key(file)
+                    && (file == wanted || file.strip_suffix("index.html") == Some(wanted))
+            })
+        }
+        Lookup::Redirect(_) | Lookup::Refused => false,
     }
 }
 
@@ -325,6 +339,17 @@ mod tests {
             .expect("answered once the page is rendered")
             .expect("the task ran");
         assert_eq!(&*served.pages["print/index.html"], b"new");
+    }
+
+    #[test]
+    fn only_requests_for_lagging_pages_wait() {
+        let served = serving(b"old", &["print/index.html", "sitemap-2.xml"]);
+        assert!(lags("/print/", &served) && lags("/print/index.html", &served));
+        // Not there yet, but about to be.
+        assert!(lags("/sitemap-2.xml", &served));
+        // Missing for good, or not lagging.
+        assert!(!lags("/favicon.ico", &served) && !lags("/search/s/zz.json", &served));
+        assert!(!lags("/print/", &serving(b"new", &[])));
     }
 
     #[tokio::test]

@@ -167,6 +167,8 @@ fn rebuild_loop(
                 continue;
             }
             watch::Batch::Quiet => {
+                // The channel was just seen empty: whatever raised the flag has been taken.
+                news.store(false, std::sync::atomic::Ordering::Release);
                 let stop = || news.load(std::sync::atomic::Ordering::Acquire);
                 if session
                     .refresh_search_unless(&stop)
@@ -205,7 +207,8 @@ fn rebuild_loop(
             !matches!(&outcome, Outcome::Rebuilt { changed, .. } if changed.is_empty() && !failed);
         if publish {
             state.publish(served(&session, &outcome, current), event);
-        } else if !session.lagging().is_empty() {
+        } else if *current.lagging != *session.lagging() {
+            // Nothing to reload, but requests must know which pages lag (or no longer do).
             state.replace(served(&session, &outcome, current));
         }
         failed = matches!(outcome, Outcome::Failed { .. });
