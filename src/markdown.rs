@@ -392,6 +392,13 @@ pub fn escape_html(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
+    /// No raw HTML, no prefix, headings as written.
+    const PLAIN: RenderOptions<'static> = RenderOptions {
+        raw_html: false,
+        id_prefix: "",
+        heading_shift: 0,
+    };
+
     fn body(text: &str) -> Body<'_> {
         Body {
             text,
@@ -453,15 +460,7 @@ mod tests {
                 citation: None,
             },
         ];
-        let html = render(
-            body(text),
-            &links,
-            RenderOptions {
-                raw_html: false,
-                id_prefix: "",
-                heading_shift: 0,
-            },
-        );
+        let html = render(body(text), &links, PLAIN);
         assert!(html.contains("<a class=\"xref cite\" href=\"../sources/post/#p4\" data-cite=\"1\">the post</a><sup class=\"cite-ref\" id=\"cite-ref-1\">"), "{html}");
         assert!(
             html.contains("<a class=\"xref\" href=\"../summaries/b/\">brief</a>"),
@@ -472,15 +471,7 @@ mod tests {
     #[test]
     fn raw_html_is_escaped_unless_allowed() {
         let text = "<script>alert(1)</script>\n\nHi <b>there</b>\n";
-        let html = render(
-            body(text),
-            &[],
-            RenderOptions {
-                raw_html: false,
-                id_prefix: "",
-                heading_shift: 0,
-            },
-        );
+        let html = render(body(text), &[], PLAIN);
         assert!(
             !html.contains("<script>") && !html.contains("<b>"),
             "{html}"
@@ -491,8 +482,7 @@ mod tests {
             &[],
             RenderOptions {
                 raw_html: true,
-                id_prefix: "",
-                heading_shift: 0,
+                ..PLAIN
             },
         );
         assert!(html.contains("<b>there</b>"), "{html}");
@@ -500,30 +490,14 @@ mod tests {
 
     #[test]
     fn template_syntax_is_just_text() {
-        let html = render(
-            body("{{ config.title }} {% if x %}"),
-            &[],
-            RenderOptions {
-                raw_html: false,
-                id_prefix: "",
-                heading_shift: 0,
-            },
-        );
+        let html = render(body("{{ config.title }} {% if x %}"), &[], PLAIN);
         assert!(html.contains("{{ config.title }} {% if x %}"), "{html}");
     }
 
     #[test]
     fn headings_get_unique_ids_and_alerts_render() {
         let text = "## Who argues it\n\n## Who argues it\n\n> [!WARNING]\n> Check this.\n";
-        let html = render(
-            body(text),
-            &[],
-            RenderOptions {
-                raw_html: false,
-                id_prefix: "",
-                heading_shift: 0,
-            },
-        );
+        let html = render(body(text), &[], PLAIN);
         assert!(html.contains("<h2 id=\"who-argues-it\">"), "{html}");
         assert!(html.contains("<h2 id=\"who-argues-it-2\">"), "{html}");
         assert!(html.contains("markdown-alert-warning"), "{html}");
@@ -533,15 +507,7 @@ mod tests {
     fn extensions_are_on() {
         let text =
             "| a |\n|---|\n| b |\n\n~~gone~~ and a note[^1]\n\n- [x] done\n\n[^1]: The note.\n";
-        let html = render(
-            body(text),
-            &[],
-            RenderOptions {
-                raw_html: false,
-                id_prefix: "",
-                heading_shift: 0,
-            },
-        );
+        let html = render(body(text), &[], PLAIN);
         for needle in [
             "<table>",
             "<del>gone</del>",

@@ -283,30 +283,23 @@ impl Session {
     /// as soon as no other change is waiting, and holds requests for these pages until then.
     pub fn render_lagging(&mut self) -> Outcome {
         let started = Instant::now();
-        let theme = match &self.theme {
-            Ok(theme) if self.healthy && !self.lagging.is_empty() => theme,
-            _ => {
-                return Outcome::Rebuilt {
-                    changed: Vec::new(),
-                    rendered: 0,
-                    warnings: Vec::new(),
-                    elapsed: started.elapsed(),
-                };
-            }
+        // A healthy session has its page index: the last build succeeded and kept it.
+        let wanted = self.healthy && !self.lagging.is_empty();
+        let (Ok(theme), Some(index), true) = (&self.theme, &self.page_index, wanted) else {
+            return Outcome::Rebuilt {
+                changed: Vec::new(),
+                rendered: 0,
+                warnings: Vec::new(),
+                elapsed: started.elapsed(),
+            };
         };
         let base_url = effective_base_url(&self.options, &self.site);
         let renderer = Renderer::new(&self.site, theme, &base_url);
-        let wanted: Vec<PageKey> = match &self.page_index {
-            Some(index) => self
-                .lagging
-                .iter()
-                .filter_map(|file| index.files.get(file).copied())
-                .collect(),
-            None => PageKey::all(&self.site)
-                .into_iter()
-                .filter(|k| k.shows_everything() && self.lagging.contains(&k.file(&self.site)))
-                .collect(),
-        };
+        let wanted: Vec<PageKey> = self
+            .lagging
+            .iter()
+            .filter_map(|file| index.files.get(file).copied())
+            .collect();
         let rendered: Result<Vec<OutputFile>, Diagnostic> = {
             use rayon::prelude::*;
             wanted.par_iter().map(|key| renderer.render(*key)).collect()

@@ -124,26 +124,18 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b.is_ascii_alphanumeric() {
-                word.push(char::from(b.to_ascii_lowercase()));
-                chars += 1;
-            } else if !word.is_empty() {
-                if chars >= 2 {
-                    f(&word);
-                }
-                word.clear();
-                chars = 0;
-            }
-            i += 1;
-            continue;
-        }
-        let c = text[i..].chars().next().unwrap_or(' ');
-        if c.is_alphanumeric() {
+        let c = if bytes[i] < 0x80 {
+            char::from(bytes[i])
+        } else {
+            text[i..].chars().next().unwrap_or(' ')
+        };
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+            chars += 1;
+        } else if !c.is_ascii() && c.is_alphanumeric() {
             word.extend(c.to_lowercase());
             chars += 1;
-        } else if !word.is_empty() {
+        } else {
             if chars >= 2 {
                 f(&word);
             }

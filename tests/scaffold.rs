@@ -21,6 +21,15 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Run a command that must be refused as a usage error (exit 2), saying each of `messages`.
+fn assert_refused(dir: &Path, args: &[&str], messages: &[&str]) {
+    let out = dossier(dir, args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    for message in messages {
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    }
+}
+
 /// A new dossier in a temporary folder.
 fn new_dossier() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -102,9 +111,7 @@ fn new_refuses_a_folder_that_is_not_empty() {
     let tmp = tempfile::tempdir().expect("tmp");
     std::fs::create_dir(tmp.path().join("taken")).expect("mkdir");
     std::fs::write(tmp.path().join("taken/notes.txt"), "mine").expect("write");
-    let out = dossier(tmp.path(), &["new", "taken"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("is not empty"), "{}", stderr(&out));
+    assert_refused(tmp.path(), &["new", "taken"], &["is not empty"]);
     assert_eq!(
         std::fs::read_dir(tmp.path().join("taken"))
             .expect("read")
@@ -191,7 +198,7 @@ fn add_source_refuses_an_existing_id() {
     let file = tmp.path().join("again.txt");
     std::fs::write(&file, "Another notice.\n").expect("write");
     let before = std::fs::read(root.join("content/sources/council-notice.txt")).expect("read");
-    let out = dossier(
+    assert_refused(
         &root,
         &[
             "add-source",
@@ -203,12 +210,7 @@ fn add_source_refuses_an_existing_id() {
             "--kind",
             "article",
         ],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("a source with id `council-notice` already exists"),
-        "{}",
-        stderr(&out)
+        &["a source with id `council-notice` already exists"],
     );
     assert_eq!(
         std::fs::read(root.join("content/sources/council-notice.txt")).expect("read"),
@@ -221,7 +223,7 @@ fn add_source_refuses_a_file_that_is_not_utf8() {
     let (tmp, root) = new_dossier();
     let file = tmp.path().join("latin1.txt");
     std::fs::write(&file, b"Caf\xe9 closed\n").expect("write");
-    let out = dossier(
+    assert_refused(
         &root,
         &[
             "add-source",
@@ -231,12 +233,7 @@ fn add_source_refuses_a_file_that_is_not_utf8() {
             "--kind",
             "other",
         ],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is not UTF-8 text (the first bad byte is at byte 3, line 1)"),
-        "{}",
-        stderr(&out)
+        &["is not UTF-8 text (the first bad byte is at byte 3, line 1)"],
     );
     assert!(
         !root.join("content/sources/cafe-closed.txt").exists(),
@@ -253,7 +250,7 @@ fn add_source_refuses_an_invalid_id_and_suggests_one() {
     let (tmp, root) = new_dossier();
     let file = tmp.path().join("a.txt");
     std::fs::write(&file, "Text.\n").expect("write");
-    let out = dossier(
+    assert_refused(
         &root,
         &[
             "add-source",
@@ -265,15 +262,12 @@ fn add_source_refuses_an_invalid_id_and_suggests_one() {
             "--kind",
             "transcript",
         ],
+        &[
+            "`Council_Minutes` is not a valid id",
+            "--id council-minutes",
+        ],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("`Council_Minutes` is not a valid id")
-            && stderr(&out).contains("--id council-minutes"),
-        "{}",
-        stderr(&out)
-    );
-    let out = dossier(
+    assert_refused(
         &root,
         &[
             "add-source",
@@ -283,14 +277,9 @@ fn add_source_refuses_an_invalid_id_and_suggests_one() {
             "--kind",
             "other",
         ],
+        &["give one with --id"],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("give one with --id"),
-        "{}",
-        stderr(&out)
-    );
-    let out = dossier(
+    assert_refused(
         &root,
         &[
             "add-source",
@@ -300,14 +289,9 @@ fn add_source_refuses_an_invalid_id_and_suggests_one() {
             "--kind",
             "memo",
         ],
+        &["use one of: article, social-post"],
     );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("use one of: article, social-post"),
-        "{}",
-        stderr(&out)
-    );
-    let out = dossier(
+    assert_refused(
         &root,
         &[
             "add-source",
@@ -319,12 +303,7 @@ fn add_source_refuses_an_invalid_id_and_suggests_one() {
             "--published",
             "5 March",
         ],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("write it as YYYY-MM-DD"),
-        "{}",
-        stderr(&out)
+        &["write it as YYYY-MM-DD"],
     );
 }
 
@@ -332,15 +311,10 @@ fn add_source_refuses_an_invalid_id_and_suggests_one() {
 fn add_source_needs_a_dossier() {
     let tmp = tempfile::tempdir().expect("tmp");
     std::fs::write(tmp.path().join("a.txt"), "Text.\n").expect("write");
-    let out = dossier(
+    assert_refused(
         tmp.path(),
         &["add-source", "a.txt", "--title", "A", "--kind", "other"],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("is not a dossier"),
-        "{}",
-        stderr(&out)
+        &["is not a dossier"],
     );
 }
 

@@ -240,7 +240,7 @@ fn pages_and_assets_come_back_with_the_right_types() {
 }
 
 #[test]
-fn an_edit_appears_and_triggers_exactly_one_reload() {
+fn an_edit_appears_and_reloads_its_page_once() {
     let dossier = Dossier::harbour();
     let server = Server::start(&dossier, &[]);
     let events = subscribe(&server.addr);

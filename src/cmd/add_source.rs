@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use dossier::scaffold::{NewSource, ScaffoldError, add_source};
+use dossier::scaffold::{NewSource, add_source};
 
-use super::{EXIT_CONTENT, EXIT_USAGE};
+use super::scaffold_failure;
 use crate::cli::AddSourceArgs;
 
 /// File the document and say how to cite it.
@@ -37,13 +37,6 @@ pub fn run(args: AddSourceArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(ScaffoldError::Refused { message }) => {
-            eprintln!("error: {message}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(ScaffoldError::Io(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_CONTENT)
-        }
+        Err(e) => scaffold_failure(e),
     }
 }

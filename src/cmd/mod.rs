@@ -14,12 +14,27 @@ use std::process::ExitCode;
 use dossier::diagnostics::{Diagnostic, Severity};
 use dossier::pipeline::Failure;
 use dossier::progress::Progress;
+use dossier::scaffold::ScaffoldError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Exit status for content errors.
 pub const EXIT_CONTENT: u8 = 1;
 /// Exit status for usage errors (clap uses the same for bad arguments).
 pub const EXIT_USAGE: u8 = 2;
+
+/// Report a refused or failed `new` or `add-source`: a refusal is a usage error.
+pub fn scaffold_failure(error: ScaffoldError) -> ExitCode {
+    match error {
+        ScaffoldError::Refused { message } => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        ScaffoldError::Io(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_CONTENT)
+        }
+    }
+}
 
 /// Print diagnostics to standard error, in order.
 pub fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {

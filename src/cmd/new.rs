@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use dossier::scaffold::{ScaffoldError, new_dossier};
+use dossier::scaffold::new_dossier;
 
-use super::{EXIT_CONTENT, EXIT_USAGE};
+use super::scaffold_failure;
 use crate::cli::NewArgs;
 
 /// Write the example dossier and say what to do next.
@@ -22,13 +22,6 @@ pub fn run(args: NewArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(ScaffoldError::Refused { message }) => {
-            eprintln!("error: {message}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(ScaffoldError::Io(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(EXIT_CONTENT)
-        }
+        Err(e) => scaffold_failure(e),
     }
 }

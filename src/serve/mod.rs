@@ -167,8 +167,6 @@ fn rebuild_loop(
                 continue;
             }
             watch::Batch::Quiet => {
-                // The channel was just seen empty: whatever raised the flag has been taken.
-                news.store(false, std::sync::atomic::Ordering::Release);
                 let stop = || news.load(std::sync::atomic::Ordering::Acquire);
                 if session
                     .refresh_search_unless(&stop)

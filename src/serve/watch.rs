@@ -166,7 +166,11 @@ impl Watcher {
             };
             let first = match first {
                 Ok(first) => first,
-                Err(RecvTimeoutError::Timeout) => return Batch::Quiet,
+                Err(RecvTimeoutError::Timeout) => {
+                    // Nothing is waiting: whatever raised the news flag has been taken.
+                    self.news.store(false, Ordering::Release);
+                    return Batch::Quiet;
+                }
                 Err(RecvTimeoutError::Disconnected) => {
                     self.stopped = true;
                     return Batch::Quiet;
