@@ -63,6 +63,9 @@ pub struct BuildArgs {
     /// Where to write the site, relative to the current folder [default: output_dir in site.toml, under the root]
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Replace the output folder even if dossier did not write it, deleting what is in it (never the dossier itself)
+    #[arg(long)]
+    pub force: bool,
     /// Override base_url from site.toml (used for absolute URLs)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,

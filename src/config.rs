@@ -39,7 +39,7 @@ pub struct SiteConfig {
     /// A folder under `themes/`; `briefing` is built in when that folder is absent.
     #[serde(default = "default_theme")]
     pub theme: String,
-    /// Where `build` writes the site, relative to the dossier root.
+    /// Where `build` writes the site, relative to the dossier root and inside it.
     #[serde(default = "default_output_dir")]
     pub output_dir: PathBuf,
     /// Markdown rendering options.
@@ -164,7 +164,63 @@ impl SiteConfig {
                     .hint("write the full address the site is published at, e.g. `https://example.org/dossier`"),
             );
         }
+        if let Some(problem) = self.output_dir_problem(text) {
+            problems.push(problem);
+        }
         problems
+    }
+
+    /// `output_dir` must name a folder inside the dossier: a cloned dossier's site.toml must
+    /// not make `build` replace a folder elsewhere on the reader's machine. (Links are
+    /// resolved when building, where the filesystem is at hand.)
+    fn output_dir_problem(&self, text: &str) -> Option<Diagnostic> {
+        use std::path::Component;
+        let dir = &self.output_dir;
+        let mut depth = 0usize;
+        let mut absolute = false;
+        let mut escapes = false;
+        for component in dir.components() {
+            match component {
+                Component::Prefix(_) | Component::RootDir => absolute = true,
+                Component::CurDir => {}
+                Component::ParentDir => match depth.checked_sub(1) {
+                    Some(d) => depth = d,
+                    None => escapes = true,
+                },
+                Component::Normal(_) => depth += 1,
+            }
+        }
+        let message = if absolute {
+            "is absolute"
+        } else if escapes {
+            "leads out of the dossier"
+        } else if depth == 0 {
+            "is the dossier root itself"
+        } else {
+            return None;
+        };
+        let offset = text
+            .lines()
+            .scan(0, |start, line| {
+                let here = *start;
+                *start += line.len() + 1;
+                Some((here, line))
+            })
+            .find(|(_, line)| {
+                line.trim_start()
+                    .strip_prefix("output_dir")
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map(|(start, line)| start + line.len() - line.trim_start().len())
+            .unwrap_or(0);
+        Some(
+            Diagnostic::error(format!(
+                "output_dir `{}` {message}: building replaces that folder, so it must be one inside the dossier",
+                dir.display()
+            ))
+            .at(Location::at_offset(Path::new(CONFIG_FILE), text, offset))
+            .hint("write a folder relative to the dossier, e.g. `public`; to build elsewhere, pass --output DIR to `dossier build`"),
+        )
     }
 
     /// Stand-in settings for when site.toml is broken, so the content can still be checked
@@ -234,6 +290,27 @@ mod tests {
             errors[0].message
         );
         assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(1));
+    }
+
+    #[test]
+    fn output_dir_outside_the_dossier_points_at_its_line() {
+        for (value, what) in [
+            ("../Documents", "leads out of the dossier"),
+            ("public/../../x", "leads out of the dossier"),
+            ("/home/someone", "is absolute"),
+            (".", "is the dossier root itself"),
+            ("public/..", "is the dossier root itself"),
+        ] {
+            let text = format!("title = \"T\"\n\n  output_dir = \"{value}\"\n");
+            let errors = SiteConfig::parse(&text).expect_err(value);
+            let loc = errors[0].location.as_ref().expect("located");
+            assert_eq!((loc.line, loc.col), (3, 3), "{value}");
+            assert!(errors[0].message.contains(what), "{}", errors[0].message);
+        }
+        for value in ["public", "site/out", "a/../public", "./public"] {
+            let text = format!("title = \"T\"\noutput_dir = \"{value}\"\n");
+            assert!(SiteConfig::parse(&text).is_ok(), "{value}");
+        }
     }
 
     #[test]

@@ -49,6 +49,11 @@ pub fn create_dir_all(path: &Path) -> Result<(), IoError> {
     std::fs::create_dir_all(path).map_err(|e| IoError::new("cannot create directory", path, e))
 }
 
+/// Create one directory, which must not exist yet.
+pub fn create_dir(path: &Path) -> Result<(), IoError> {
+    std::fs::create_dir(path).map_err(|e| IoError::new("cannot create directory", path, e))
+}
+
 /// Remove a directory tree; a tree that is already gone is fine.
 pub fn remove_dir_all(path: &Path) -> Result<(), IoError> {
     match std::fs::remove_dir_all(path) {

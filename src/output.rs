@@ -1,13 +1,25 @@
 //! The write stage: the rendered site goes to a staging folder next to the output folder,
-//! which then replaces the old one by renames. A failed build never touches the previous
-//! output, and a failed first build leaves no folder behind.
+//! which then takes the old one's place — in one atomic exchange on Linux, by two renames
+//! elsewhere. A failed build never touches the previous output, and a failed first build
+//! leaves no folder behind. This module also decides what an output path really is (links
+//! resolved once) and whether the folder there may be replaced.
 
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::fsutil::{self, IoError};
 use crate::progress::Progress;
+
+/// The file every build writes at the top of the output folder. A folder holding it was
+/// written by dossier and may be replaced by the next build; any other non-empty folder is
+/// left alone unless `--force` is given.
+pub const MARKER_FILE: &str = ".dossier-output";
+
+/// What the marker says to someone who finds it. Fixed text: builds stay byte-identical.
+const MARKER_TEXT: &str = "This folder was written by `dossier build`, which replaces all of it on every build.\n\
+Files put here by hand are deleted by the next build: keep them in the dossier's static/ folder instead.\n";
 
 /// A file of the site, in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,10 +81,14 @@ pub struct Staging {
     out_dir: PathBuf,
     retired: PathBuf,
     committed: bool,
+    /// Leftovers of killed builds that could not be removed: worth a warning, not a failure.
+    warnings: Vec<IoError>,
 }
 
 impl Staging {
-    /// Start a staging folder for `out_dir`.
+    /// Start a staging folder for `out_dir`, a path whose links are already resolved (see
+    /// [`resolve_output`]): the staging folder is its sibling, so the swap is a rename within
+    /// one folder. Leftovers of builds that were killed are removed first.
     pub fn new(out_dir: &Path) -> Result<Staging, IoError> {
         let parent = out_dir
             .parent()
@@ -83,23 +99,31 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         fsutil::create_dir_all(parent)?;
+        let warnings = remove_stale(parent, &name);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.staging-{pid}"));
-        fsutil::remove_dir_all(&dir)?;
-        fsutil::create_dir_all(&dir)?;
+        // A leftover of an earlier process that had our id.
+        remove_tree(&dir)?;
+        fsutil::create_dir(&dir)?;
+        fsutil::write(&dir.join(MARKER_FILE), MARKER_TEXT.as_bytes())?;
         Ok(Staging {
             dir,
             out_dir: out_dir.to_path_buf(),
             retired: parent.join(format!(".{name}.old-{pid}")),
             committed: false,
+            warnings,
         })
     }
 
-    /// Replace the output folder with this one.
-    pub fn commit(mut self) -> Result<(), IoError> {
-        swap_in(&self.dir, &self.out_dir, &self.retired)?;
+    /// Replace the output folder with this one. Once the new site is in place, a failure to
+    /// remove the old one does not undo the build: it is returned, with the other
+    /// leftovers that could not be removed, for a warning.
+    pub fn commit(mut self) -> Result<Vec<IoError>, IoError> {
+        let cleanup = swap_in(&self.dir, &self.out_dir, &self.retired)?;
         self.committed = true;
-        Ok(())
+        let mut warnings = std::mem::take(&mut self.warnings);
+        warnings.extend(cleanup);
+        Ok(warnings)
     }
 }
 
@@ -117,17 +141,18 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             // Best effort: the error that got us here matters more than a leftover folder.
-            let _ = fsutil::remove_dir_all(&self.dir);
+            let _ = remove_tree(&self.dir);
         }
     }
 }
 
-/// Write `files` as the new contents of `out_dir`, replacing what was there.
+/// Write `files` as the new contents of `out_dir`, replacing what was there. No checks:
+/// callers decide first whether that folder may be replaced ([`occupant`]).
 pub fn write_site(
     out_dir: &Path,
     files: &[OutputFile],
     progress: &dyn Progress,
-) -> Result<(), IoError> {
+) -> Result<Vec<IoError>, IoError> {
     let staging = Staging::new(out_dir)?;
     progress.begin("Writing", files.len());
     let written = files.par_iter().try_for_each(|f| {
@@ -140,48 +165,267 @@ pub fn write_site(
     staging.commit()
 }
 
-/// Replace `out_dir` with `staging`: move the old folder aside, move the new one in, then
-/// delete the old one. If the second move fails, the old folder is put back.
-fn swap_in(staging: &Path, out_dir: &Path, retired: &Path) -> Result<(), IoError> {
-    let had_old = out_dir.exists();
-    if had_old {
-        fsutil::remove_dir_all(retired)?;
-        fsutil::rename(out_dir, retired)?;
-    }
-    if let Err(e) = fsutil::rename(staging, out_dir) {
-        if had_old {
-            let _ = fsutil::rename(retired, out_dir);
+/// Put `staging` in the place of `out_dir`. Where the platform can, the two folders trade
+/// places in one step, so a reader of the output never finds it missing; elsewhere the old
+/// folder is moved aside and the new one moved in (put back if that fails), and for that
+/// moment the output is absent. The old tree is then removed; a failure there is returned
+/// as a leftover, not an error.
+fn swap_in(staging: &Path, out_dir: &Path, retired: &Path) -> Result<Option<IoError>, IoError> {
+    let old = match exchange(staging, out_dir) {
+        // The old site is now where the staging folder was.
+        Ok(Exchange::Done) => staging.to_path_buf(),
+        Ok(Exchange::NothingThere) => return fsutil::rename(staging, out_dir).map(|()| None),
+        Ok(Exchange::Unsupported) => {
+            match std::fs::symlink_metadata(out_dir) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    return fsutil::rename(staging, out_dir).map(|()| None);
+                }
+                _ => {}
+            }
+            remove_tree(retired)?;
+            fsutil::rename(out_dir, retired)?;
+            if let Err(e) = fsutil::rename(staging, out_dir) {
+                let _ = fsutil::rename(retired, out_dir);
+                return Err(e);
+            }
+            retired.to_path_buf()
         }
-        return Err(e);
+        Err(e) => return Err(IoError::new("cannot replace", out_dir, e)),
+    };
+    Ok(remove_tree(&old).err())
+}
+
+/// How an attempt to exchange two folders went.
+enum Exchange {
+    /// They traded places.
+    Done,
+    /// There was no folder to trade with.
+    NothingThere,
+    /// This platform or filesystem cannot exchange them.
+    Unsupported,
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<Exchange> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(Exchange::Done),
+        Err(Errno::NOENT) if a.exists() => Ok(Exchange::NothingThere),
+        // Old kernels, and filesystems without the operation (some network ones).
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP | Errno::XDEV) => {
+            Ok(Exchange::Unsupported)
+        }
+        Err(e) => Err(e.into()),
     }
-    if had_old {
-        remove_tree(retired)?;
-    }
-    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<Exchange> {
+    Ok(Exchange::Unsupported)
 }
 
 /// Remove a folder tree, its subfolders in parallel: a site of ten thousand sources is as many
-/// folders, and unlinking them one by one would take a noticeable part of the build.
+/// folders, and unlinking them one by one would take a noticeable part of the build. Links are
+/// never followed: a link, even to a folder, is removed as a link, and so is `dir` itself if
+/// it is one.
 fn remove_tree(dir: &Path) -> Result<(), IoError> {
-    let entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries.filter_map(Result::ok).map(|e| e.path()).collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(IoError::new("cannot read directory", dir, e)),
-    };
     // Something already gone is not an error: nothing else should be removing it, but the
     // aim is only that it be gone.
-    let gone = |result: std::io::Result<()>| match result {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+    let gone = |result: io::Result<()>| match result {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         other => other,
     };
-    entries.par_iter().try_for_each(|path| {
-        if path.is_dir() && !path.is_symlink() {
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(IoError::new("cannot read", dir, e)),
+        Ok(meta) if !meta.is_dir() => {
+            return gone(std::fs::remove_file(dir))
+                .map_err(|e| IoError::new("cannot remove", dir, e));
+        }
+        Ok(_) => {}
+    }
+    let entries: Vec<(PathBuf, bool)> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            // The entry's own type, as `lstat` sees it: a link to a folder is not a folder.
+            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+            .collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(IoError::new("cannot read directory", dir, e)),
+    };
+    entries.par_iter().try_for_each(|(path, is_dir)| {
+        if *is_dir {
             remove_tree(path)
         } else {
             gone(std::fs::remove_file(path)).map_err(|e| IoError::new("cannot remove", path, e))
         }
     })?;
     gone(std::fs::remove_dir(dir)).map_err(|e| IoError::new("cannot remove directory", dir, e))
+}
+
+/// Remove the staging and retired folders (`.NAME.staging-PID`, `.NAME.old-PID`) that builds
+/// into `parent/name` left when they were killed: those whose process no longer runs. Only
+/// Linux can tell that (from `/proc`); elsewhere they are left for the user. Returns what
+/// could not be removed.
+fn remove_stale(parent: &Path, name: &str) -> Vec<IoError> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let prefix = format!(".{name}.");
+    let own = std::process::id();
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let file_name = entry.file_name();
+            let Some(rest) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+                return false;
+            };
+            let Some(pid) = rest
+                .strip_prefix("staging-")
+                .or_else(|| rest.strip_prefix("old-"))
+            else {
+                return false;
+            };
+            // Exactly the names builds write: no sign, no leading zeros.
+            pid.parse::<u32>()
+                .is_ok_and(|n| n.to_string() == pid && n != own && !process_runs(n))
+        })
+        .filter_map(|entry| remove_tree(&entry.path()).err())
+        .collect()
+}
+
+/// Whether process `pid` runs — or, where that cannot be told, whether it might.
+fn process_runs(pid: u32) -> bool {
+    if cfg!(target_os = "linux") && Path::new("/proc/self").exists() {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// What an existing output folder holds, as far as replacing it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Occupant {
+    /// No folder there yet.
+    Nothing,
+    /// An empty folder.
+    Empty,
+    /// A folder dossier wrote (it holds the marker file).
+    Site,
+    /// A folder dossier did not write.
+    Foreign {
+        /// How many entries it has.
+        entries: usize,
+        /// The first few of their names, sorted.
+        names: Vec<String>,
+    },
+}
+
+/// How many entry names a refusal shows.
+const NAMES_SHOWN: usize = 5;
+
+/// Look at what is at `dir`, a path resolved by [`resolve_output`].
+pub fn occupant(dir: &Path) -> Result<Occupant, IoError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Occupant::Nothing),
+        Err(e) => return Err(IoError::new("cannot read directory", dir, e)),
+    };
+    let marker = std::fs::symlink_metadata(dir.join(MARKER_FILE));
+    if marker.is_ok_and(|m| m.is_file()) {
+        return Ok(Occupant::Site);
+    }
+    let mut names = Vec::new();
+    let mut count = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| IoError::new("cannot read directory", dir, e))?;
+        count += 1;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    if count == 0 {
+        return Ok(Occupant::Empty);
+    }
+    names.sort_unstable();
+    names.truncate(NAMES_SHOWN);
+    Ok(Occupant::Foreign {
+        entries: count,
+        names,
+    })
+}
+
+/// Why an output path cannot be used, in the user's terms.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadOutput {
+    /// The path is a symbolic link.
+    #[error("it is a symbolic link (to `{}`)", .0.display())]
+    Link(PathBuf),
+    /// The path is a file or something else that is not a folder.
+    #[error("it is not a folder")]
+    NotFolder,
+    /// The path cannot be resolved (a `..` after a folder that does not exist, …).
+    #[error("{0}")]
+    Unresolvable(String),
+}
+
+/// The real path of an output folder that may not exist yet: absolute, every link and `..`
+/// resolved by the filesystem (so `link/../x` means what the system means by it). The path
+/// itself may not be a link: replacing a link would either leave its target's old files in
+/// place or delete files dossier did not write, so it is refused. Its folders above may be.
+pub fn resolve_output(path: &Path) -> Result<PathBuf, BadOutput> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| BadOutput::Unresolvable(format!("cannot read the current folder: {e}")))?;
+    // Rebuilt from its components, so a trailing `/` or `/.` cannot make `lstat` follow a
+    // link at the end.
+    let absolute: PathBuf = cwd.join(path).components().collect();
+    match std::fs::symlink_metadata(&absolute) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(BadOutput::Link(
+            std::fs::read_link(&absolute).unwrap_or_default(),
+        )),
+        Ok(meta) if !meta.is_dir() => Err(BadOutput::NotFolder),
+        Ok(_) => {
+            std::fs::canonicalize(&absolute).map_err(|e| BadOutput::Unresolvable(e.to_string()))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => resolve_missing(&absolute),
+        Err(e) => Err(BadOutput::Unresolvable(e.to_string())),
+    }
+}
+
+/// The real path of `path`, which does not exist: its closest existing folder resolved, the
+/// names below it appended. A `..` below that folder would climb out of a folder that does
+/// not exist, which has no meaning: refused.
+fn resolve_missing(path: &Path) -> Result<PathBuf, BadOutput> {
+    let mut missing = Vec::new();
+    let mut existing = path;
+    loop {
+        if std::fs::symlink_metadata(existing).is_ok() {
+            break;
+        }
+        match (existing.components().next_back(), existing.parent()) {
+            (Some(Component::Normal(name)), Some(parent)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            (Some(Component::CurDir), Some(parent)) => existing = parent,
+            _ => {
+                return Err(BadOutput::Unresolvable(format!(
+                    "`{}` climbs out of a folder that does not exist",
+                    path.display()
+                )));
+            }
+        }
+    }
+    let mut real = std::fs::canonicalize(existing).map_err(|e| {
+        BadOutput::Unresolvable(format!("cannot resolve `{}`: {e}", existing.display()))
+    })?;
+    if !real.is_dir() {
+        return Err(BadOutput::Unresolvable(format!(
+            "`{}` is not a folder",
+            existing.display()
+        )));
+    }
+    real.extend(missing.iter().rev());
+    Ok(real)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::content::{Dossier, Drafts, Page};
 use crate::diagnostics::{self, Diagnostic, Location};
 use crate::fsutil::{self, IoError};
 use crate::highlight;
-use crate::output::{Collect, Discard, OutputFile, Sink, Staging};
+use crate::output::{self, Collect, Discard, MARKER_FILE, Occupant, OutputFile, Sink, Staging};
 use crate::progress::Progress;
 use crate::render::{RenderError, Rendered, Scope, render_site};
 use crate::site::{Site, resolve_site};
@@ -259,27 +259,46 @@ pub fn check(options: &Options, progress: &dyn Progress) -> Result<Report, Failu
     Ok(report)
 }
 
-/// `dossier build`: check, then write the site to `output` (default: site.toml's
-/// `output_dir` under the root), replacing the previous output atomically. Files are written
-/// to a staging folder as they are rendered, so the site never sits whole in memory.
+/// Where `build` writes, and what it may replace there.
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    /// `--output`: anywhere (relative to the current folder). Without it, site.toml's
+    /// `output_dir`, which must stay inside the dossier.
+    pub dir: Option<PathBuf>,
+    /// `--force`: replace an existing folder dossier did not write. Never the dossier itself.
+    pub force: bool,
+}
+
+/// `dossier build`: check, then write the site to the output folder, replacing the previous
+/// output atomically. Files are written to a staging folder as they are rendered, so the site
+/// never sits whole in memory. An existing folder is replaced only when it is empty, was
+/// written by dossier, or `force` is set.
 pub fn build(
     options: &Options,
-    output: Option<&Path>,
+    output: &OutputOptions,
     progress: &dyn Progress,
 ) -> Result<Report, Failure> {
     let started = Instant::now();
     let resolved = resolve(options)?;
-    let out_dir = match output {
-        Some(dir) => dir.to_path_buf(),
-        None => options.root.join(&resolved.site.dossier.config.output_dir),
+    let config_dir = &resolved.site.dossier.config.output_dir;
+    let out_dir = match &output.dir {
+        Some(dir) => dir.clone(),
+        None => options.root.join(config_dir),
     };
-    guard_output_dir(&options.root, &out_dir)?;
+    let from_config = output.dir.is_none().then_some(config_dir.as_path());
+    let real_out = guard_output_dir(&options.root, &out_dir, from_config, output.force)?;
     let rendering = Instant::now();
-    let staging = Staging::new(&out_dir)?;
+    let staging = Staging::new(&real_out)?;
     let rendered = render_into(&resolved, Scope::All, progress, &staging)?;
     let committing = Instant::now();
-    staging.commit()?;
+    let leftovers = staging.commit()?;
     let mut report = report(&resolved, rendered, started, Some(out_dir));
+    report.warnings.extend(leftovers.into_iter().map(|e| {
+        Diagnostic::warning(format!(
+            "the site was written, but a leftover folder could not be removed: {e}"
+        ))
+        .hint("remove it by hand; the next build tries again")
+    }));
     report.stats.stages.extend([
         ("render and write", committing - rendering),
         ("replace", committing.elapsed()),
@@ -317,70 +336,64 @@ fn report(
     }
 }
 
-/// Refuse an output folder whose replacement would destroy the dossier: the root itself, a
-/// folder containing it, or one inside its content, templates, static files or themes.
-fn guard_output_dir(root: &Path, out_dir: &Path) -> Result<(), Failure> {
-    let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalize(&p)
-    };
-    let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| absolute(root));
-    // The output may not exist yet: canonicalize its closest existing ancestor.
-    let out_abs = {
-        let abs = absolute(out_dir);
-        let mut existing = abs.as_path();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent;
-                }
-                _ => break,
-            }
-        }
-        let mut resolved =
-            std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
-        resolved.extend(rest.iter().rev());
-        resolved
-    };
+/// Check the output folder and return its real path, the one to replace. Refused, whatever
+/// `force` says: the dossier root, a folder holding it, anything inside its content,
+/// templates, static files or themes, the current folder or one holding it, a link, a file,
+/// and a site.toml `output_dir` that leads out of the dossier through a link (`from_config`:
+/// site.toml's value; its other ways out are caught with their line when it is parsed).
+/// Refused unless `force`: an existing, non-empty folder without dossier's marker file.
+fn guard_output_dir(
+    root: &Path,
+    out_dir: &Path,
+    from_config: Option<&Path>,
+    force: bool,
+) -> Result<PathBuf, Failure> {
+    let shown = out_dir.display();
+    let refuse =
+        |why: String| Failure::Usage(format!("refusing to write the site to `{shown}`: {why}"));
+    let out_real = output::resolve_output(out_dir).map_err(|e| refuse(e.to_string()))?;
+    let root_real = std::fs::canonicalize(root)
+        .map_err(|e| Failure::Usage(format!("cannot resolve `{}`: {e}", root.display())))?;
     let protected = ["content", "templates", "static", "themes"];
-    if root_abs.starts_with(&out_abs)
+    if root_real.starts_with(&out_real)
         || protected
             .iter()
-            .any(|p| out_abs.starts_with(root_abs.join(p)))
+            .any(|p| out_real.starts_with(root_real.join(p)))
     {
+        return Err(refuse(
+            "building replaces that folder, and it holds the dossier itself".into(),
+        ));
+    }
+    if let Some(config_dir) = from_config.filter(|_| !out_real.starts_with(&root_real)) {
         return Err(Failure::Usage(format!(
-            "refusing to write the site to `{}`: building replaces that folder, and it holds the dossier itself",
-            out_dir.display()
+            "output_dir `{}` in {CONFIG_FILE} leads out of the dossier, to `{}`, through a symbolic link\n  \
+             = help: point output_dir at a folder inside the dossier, or pass --output to build elsewhere",
+            config_dir.display(),
+            out_real.display()
         )));
     }
-    if out_abs.is_file() {
-        return Err(Failure::Usage(format!(
-            "`{}` is a file, not a folder",
-            out_dir.display()
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    if cwd.is_ok_and(|cwd| cwd.starts_with(&out_real)) {
+        return Err(refuse(
+            "building replaces that folder, and the current folder is in it\n  = help: run the command from another folder, or choose another output".into(),
+        ));
+    }
+    let occupant = output::occupant(&out_real).map_err(|e| refuse(e.to_string()))?;
+    if let (Occupant::Foreign { entries, names }, false) = (occupant, force) {
+        let more = if entries > names.len() { ", …" } else { "" };
+        let elsewhere = if from_config.is_some() {
+            "set another output_dir in site.toml, or pass --output"
+        } else {
+            "choose another --output"
+        };
+        return Err(refuse(format!(
+            "that folder was not written by dossier (it has no {MARKER_FILE} file), and building would delete what is in it: {entries} {} ({}{more})\n  \
+             = help: {elsewhere}, empty the folder, or pass --force to replace it and everything in it",
+            if entries == 1 { "entry" } else { "entries" },
+            names.join(", "),
         )));
     }
-    Ok(())
-}
-
-/// `a/./b/../c` → `a/c`, without touching the filesystem.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    Ok(out_real)
 }
 
 #[cfg(test)]
@@ -390,13 +403,17 @@ mod tests {
     #[test]
     fn output_may_not_swallow_the_dossier() -> Result<(), Box<dyn std::error::Error>> {
         let tmp = tempfile::tempdir()?;
-        let root = tmp.path();
+        let root = tmp.path().join("dossier");
         std::fs::create_dir_all(root.join("content"))?;
-        assert!(guard_output_dir(root, root).is_err());
-        assert!(guard_output_dir(root, &root.join("..")).is_err());
-        assert!(guard_output_dir(root, &root.join("content/x")).is_err());
-        assert!(guard_output_dir(root, &root.join("public")).is_ok());
-        assert!(guard_output_dir(root, &tmp.path().join("../elsewhere-out")).is_ok());
+        for force in [false, true] {
+            let guard = |out: &Path| guard_output_dir(&root, out, None, force);
+            assert!(guard(&root).is_err());
+            assert!(guard(&root.join("..")).is_err());
+            assert!(guard(&root.join("content")).is_err());
+            assert!(guard(&root.join("content/x")).is_err());
+            assert!(guard(&root.join("public")).is_ok());
+            assert!(guard(&root.join("../elsewhere-out")).is_ok());
+        }
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use dossier::pipeline::{self, Options};
+use dossier::pipeline::{self, Options, OutputOptions};
 
 use super::{TerminalProgress, counted, print_diagnostics, print_timings, report_failure};
 use crate::cli::BuildArgs;
@@ -15,7 +15,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
         drafts: args.dossier.drafts,
         base_url: args.base_url,
     };
-    match pipeline::build(&options, args.output.as_deref(), &TerminalProgress::new()) {
+    let output = OutputOptions {
+        dir: args.output,
+        force: args.force,
+    };
+    match pipeline::build(&options, &output, &TerminalProgress::new()) {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings);
             if timings {
