@@ -174,10 +174,7 @@ fn output_dir_outside_the_dossier_is_a_located_error() {
     home_like(&documents);
     let before = snapshot(&documents);
     let config = fs::read_to_string(dossier.root.join("site.toml")).expect("site.toml");
-    for value in [
-        "../Documents".to_string(),
-        documents.display().to_string(),
-    ] {
+    for value in ["../Documents".to_string(), documents.display().to_string()] {
         dossier.write(
             "site.toml",
             &format!("output_dir = \"{}\"\n{config}", value.replace('\\', "\\\\")),
@@ -223,7 +220,9 @@ fn an_output_that_is_a_link_is_refused_and_its_target_untouched() {
     assert_eq!(snapshot(&target), before);
     assert!(dossier.public().is_symlink());
     assert!(
-        !names(&dossier.root).iter().any(|n| n.starts_with(".public.")),
+        !names(&dossier.root)
+            .iter()
+            .any(|n| n.starts_with(".public.")),
         "{:?}",
         names(&dossier.root)
     );
@@ -390,7 +389,10 @@ fn readers_never_find_the_output_missing_during_rebuilds() {
     }
     stop.store(true, Ordering::Relaxed);
     poller.join().expect("poller");
-    assert!(checks.load(Ordering::Relaxed) > 1000, "the poller hardly ran");
+    assert!(
+        checks.load(Ordering::Relaxed) > 1000,
+        "the poller hardly ran"
+    );
     assert_eq!(
         misses.load(Ordering::Relaxed),
         0,
