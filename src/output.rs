@@ -175,24 +175,36 @@ fn swap_in(staging: &Path, out_dir: &Path, retired: &Path) -> Result<Option<IoEr
         // The old site is now where the staging folder was.
         Ok(Exchange::Done) => staging.to_path_buf(),
         Ok(Exchange::NothingThere) => return fsutil::rename(staging, out_dir).map(|()| None),
-        Ok(Exchange::Unsupported) => {
-            match std::fs::symlink_metadata(out_dir) {
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    return fsutil::rename(staging, out_dir).map(|()| None);
-                }
-                _ => {}
-            }
-            remove_tree(retired)?;
-            fsutil::rename(out_dir, retired)?;
-            if let Err(e) = fsutil::rename(staging, out_dir) {
-                let _ = fsutil::rename(retired, out_dir);
-                return Err(e);
-            }
-            retired.to_path_buf()
-        }
+        Ok(Exchange::Unsupported) => match swap_by_renames(staging, out_dir, retired)? {
+            Some(old) => old,
+            None => return Ok(None),
+        },
         Err(e) => return Err(IoError::new("cannot replace", out_dir, e)),
     };
     Ok(remove_tree(&old).err())
+}
+
+/// Where folders cannot be exchanged: move the old output aside to `retired`, move `staging`
+/// in, and put the old one back if that fails. Returns where the old site now is, if there
+/// was one.
+fn swap_by_renames(
+    staging: &Path,
+    out_dir: &Path,
+    retired: &Path,
+) -> Result<Option<PathBuf>, IoError> {
+    match std::fs::symlink_metadata(out_dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return fsutil::rename(staging, out_dir).map(|()| None);
+        }
+        _ => {}
+    }
+    remove_tree(retired)?;
+    fsutil::rename(out_dir, retired)?;
+    if let Err(e) = fsutil::rename(staging, out_dir) {
+        let _ = fsutil::rename(retired, out_dir);
+        return Err(e);
+    }
+    Ok(Some(retired.to_path_buf()))
 }
 
 /// How an attempt to exchange two folders went.
@@ -457,6 +469,58 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        Ok(())
+    }
+
+    #[test]
+    fn without_an_exchange_two_renames_replace_the_output() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let tmp = tempfile::tempdir()?;
+        let (staging, out, retired) = (
+            tmp.path().join(".public.staging-1"),
+            tmp.path().join("public"),
+            tmp.path().join(".public.old-1"),
+        );
+        std::fs::create_dir(&staging)?;
+        std::fs::write(staging.join("index.html"), "first")?;
+        assert_eq!(swap_by_renames(&staging, &out, &retired)?, None);
+        std::fs::create_dir(&staging)?;
+        std::fs::write(staging.join("index.html"), "second")?;
+        assert_eq!(
+            swap_by_renames(&staging, &out, &retired)?,
+            Some(retired.clone())
+        );
+        assert_eq!(std::fs::read_to_string(out.join("index.html"))?, "second");
+        assert_eq!(
+            std::fs::read_to_string(retired.join("index.html"))?,
+            "first"
+        );
+        assert!(!staging.exists());
+        Ok(())
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn removing_a_tree_leaves_what_its_links_point_at() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(outside.join("sub"))?;
+        std::fs::write(outside.join("sub/keep.txt"), "keep")?;
+        let tree = tmp.path().join("tree");
+        std::fs::create_dir_all(tree.join("a"))?;
+        std::os::unix::fs::symlink(&outside, tree.join("a/dir-link"))?;
+        std::os::unix::fs::symlink(outside.join("sub/keep.txt"), tree.join("file-link"))?;
+        remove_tree(&tree)?;
+        assert!(!tree.exists());
+        // A tree that is itself a link goes as a link.
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&outside, &link)?;
+        remove_tree(&link)?;
+        assert!(!link.exists());
+        assert_eq!(
+            std::fs::read_to_string(outside.join("sub/keep.txt"))?,
+            "keep"
+        );
         Ok(())
     }
 }

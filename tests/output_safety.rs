@@ -2,6 +2,9 @@
 //! `--force`; never the dossier, a link, or a folder reached through a link by surprise. Every
 //! test here could destroy data if the code were wrong, so each works only inside its own
 //! temporary folder. scripts/test runs this file a second time as an unprivileged user.
+//! Links are made with the Unix calls, and killed builds are recognised through Linux's /proc.
+
+#![cfg(unix)]
 
 mod common;
 
@@ -286,6 +289,7 @@ fn a_file_as_output_is_refused() {
 }
 
 /// A process id no process can have: above the system's limit.
+#[cfg(target_os = "linux")]
 fn impossible_pid() -> u64 {
     let max: u64 = fs::read_to_string("/proc/sys/kernel/pid_max")
         .expect("Linux")
@@ -296,6 +300,7 @@ fn impossible_pid() -> u64 {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn leftovers_of_killed_builds_are_removed() {
     let dossier = Dossier::harbour();
     let dead = impossible_pid();
