@@ -105,6 +105,35 @@ fn default_highlight_theme() -> Spanned<String> {
     Spanned::new(0..0, "InspiredGitHub".into())
 }
 
+/// Whether `name` is one plain folder name: not empty, no separator, not `.` or `..`, so
+/// joining it to a folder can only name an entry of that folder.
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !Path::new(name).is_absolute()
+}
+
+/// The byte offset of the top-level line that sets `key` in `text`, or 0.
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            break;
+        }
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return offset + (line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    0
+}
+
 /// The path of `site.toml` inside a dossier root, relative to the root (for diagnostics).
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -162,6 +191,19 @@ impl SiteConfig {
                 Diagnostic::error(format!("base_url `{}` is not an http(s) URL", self.base_url))
                     .at(Location::at_offset(path, text, offset))
                     .hint("write the full address the site is published at, e.g. `https://example.org/dossier`"),
+            );
+        }
+        if !is_plain_name(&self.theme) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "theme `{}` is not a folder name under themes/",
+                    self.theme
+                ))
+                .at(Location::at_offset(path, text, key_offset(text, "theme")))
+                .hint(format!(
+                    "`theme` names a folder in the dossier's themes/ (no `/`, `\\` or `..`), or the built-in `{}`; copy the theme into themes/ to use it",
+                    crate::templates::BUILTIN_THEME
+                )),
             );
         }
         problems
@@ -234,6 +276,24 @@ mod tests {
             errors[0].message
         );
         assert_eq!(errors[0].location.as_ref().map(|l| l.line), Some(1));
+    }
+
+    #[test]
+    fn theme_is_a_plain_folder_name() {
+        for bad in ["../../x", "/etc", "a/b", "a\\b", "..", ".", ""] {
+            let text = format!("title = \"T\"\n\ntheme = {bad:?}\n");
+            let errors = SiteConfig::parse(&text).expect_err(bad);
+            assert!(errors[0].message.contains("not a folder name"), "{bad}");
+            assert_eq!(
+                errors[0].location.as_ref().map(|l| l.line),
+                Some(3),
+                "{bad}"
+            );
+        }
+        for good in ["briefing", "my-theme", "Theme_2"] {
+            let text = format!("title = \"T\"\ntheme = {good:?}\n");
+            assert!(SiteConfig::parse(&text).is_ok(), "{good}");
+        }
     }
 
     #[test]

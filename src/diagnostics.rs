@@ -171,6 +171,18 @@ impl Diagnostic {
             .maybe_hint(hint)
     }
 
+    /// The error for a symbolic link at `link` (relative to the root) whose `target` lies
+    /// outside the dossier: nothing is read through it.
+    pub fn link_outside(link: &Path, target: &Path) -> Diagnostic {
+        Diagnostic::error(format!(
+            "`{}` links to `{}`, outside the dossier",
+            link.display(),
+            target.display()
+        ))
+        .at(Location::file_start(link, None))
+        .hint("nothing outside the dossier is read or published: copy the file into the dossier instead of linking to it")
+    }
+
     /// Whether this diagnostic stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

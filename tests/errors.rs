@@ -223,3 +223,176 @@ fn output_folder_may_not_be_the_dossier_itself() {
         "the dossier was destroyed"
     );
 }
+
+/// Replace `rel` in the dossier with a symbolic link to `target`.
+fn link(dossier: &Dossier, rel: &str, target: &std::path::Path) {
+    let path = dossier.root.join(rel);
+    if path.exists() {
+        std::fs::remove_file(&path).expect("remove");
+    }
+    std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+    std::os::unix::fs::symlink(target, &path).expect("symlink");
+}
+
+/// A file next to the dossier, outside it, holding `text`.
+fn outside_file(dossier: &Dossier, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dossier.root.parent().expect("in a temp dir").join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// Every output file's bytes, to search for what must not be published.
+fn published_text(dossier: &Dossier) -> String {
+    snapshot(&dossier.public())
+        .into_values()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect()
+}
+
+#[test]
+fn a_source_linked_to_a_file_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    let secret = outside_file(&dossier, "id_ed25519", "PRIVATE-KEY-MATERIAL\n");
+    link(&dossier, "content/sources/courier-report.txt", &secret);
+    let target = std::fs::canonicalize(&secret).expect("exists");
+    for command in ["build", "check"] {
+        let out = dossier.run(&[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!(
+                "error: `content/sources/courier-report.txt` links to `{}`, outside the dossier",
+                target.display()
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains("--> content/sources/courier-report.txt:1:1"),
+            "{err}"
+        );
+        assert!(!err.contains("PRIVATE-KEY-MATERIAL"), "{err}");
+    }
+    assert!(!published_text(&dossier).contains("PRIVATE-KEY-MATERIAL"));
+}
+
+#[test]
+fn a_summary_linked_to_a_file_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    dossier.build();
+    let secret = outside_file(
+        &dossier,
+        "notes.md",
+        "+++\ntitle = \"Leak\"\n+++\n\nPRIVATE-NOTES\n",
+    );
+    link(&dossier, "content/summaries/leak.md", &secret);
+    let out = dossier.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: `content/summaries/leak.md` links to `")
+            && err.contains("notes.md`, outside the dossier"),
+        "{err}"
+    );
+    assert!(!published_text(&dossier).contains("PRIVATE-NOTES"));
+}
+
+#[test]
+fn a_content_folder_linked_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    let elsewhere = dossier.root.parent().expect("temp").join("elsewhere");
+    std::fs::rename(dossier.root.join("content"), &elsewhere).expect("move");
+    std::os::unix::fs::symlink(&elsewhere, dossier.root.join("content")).expect("symlink");
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: `content` links to `") && err.contains("outside the dossier"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_link_that_stays_inside_the_dossier_is_read() {
+    let dossier = Dossier::harbour();
+    let kept = dossier.root.join("archive/courier-report.txt");
+    std::fs::create_dir_all(kept.parent().expect("parent")).expect("mkdir");
+    std::fs::rename(
+        dossier.root.join("content/sources/courier-report.txt"),
+        &kept,
+    )
+    .expect("move");
+    link(&dossier, "content/sources/courier-report.txt", &kept);
+    let site = dossier.build();
+    assert!(
+        site.text("sources/courier-report/index.html")
+            .contains("dredging")
+    );
+}
+
+#[test]
+fn a_theme_that_is_not_a_folder_name_is_an_error_in_site_toml() {
+    for theme in ["../../x", "/etc", "nested/theme"] {
+        let dossier = Dossier::harbour();
+        let config = std::fs::read_to_string(dossier.root.join("site.toml")).expect("read");
+        let config = config.replacen(
+            "language = \"en\"\n",
+            &format!("language = \"en\"\ntheme = {theme:?}\n"),
+            1,
+        );
+        dossier.write("site.toml", &config);
+        let out = dossier.run(&["check"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{theme}: {err}");
+        assert!(
+            err.contains(&format!(
+                "error: theme `{theme}` is not a folder name under themes/"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("--> site.toml:5:1"), "{theme}: {err}");
+    }
+}
+
+#[test]
+fn a_theme_folder_linked_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    let elsewhere = dossier.root.parent().expect("temp").join("stolen-theme");
+    std::fs::create_dir_all(elsewhere.join("templates")).expect("mkdir");
+    std::fs::write(elsewhere.join("theme.toml"), "name = \"x\"\n").expect("write");
+    link(&dossier, "themes/x", &elsewhere);
+    let config = std::fs::read_to_string(dossier.root.join("site.toml")).expect("read");
+    dossier.write("site.toml", &format!("theme = \"x\"\n{config}"));
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: `themes/x` links to `") && err.contains("outside the dossier"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_template_override_linked_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    let secret = outside_file(&dossier, "page.html", "OUTSIDE-TEMPLATE");
+    link(&dossier, "templates/404.html", &secret);
+    let out = dossier.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: `templates/404.html` links to `")
+            && err.contains("page.html`, outside the dossier"),
+        "{err}"
+    );
+    assert!(!published_text(&dossier).contains("OUTSIDE-TEMPLATE"));
+}
+
+#[test]
+fn a_template_override_linked_inside_the_dossier_is_used() {
+    let dossier = Dossier::harbour();
+    dossier.write("shared/404.html", "LINKED-OVERRIDE");
+    let target = dossier.root.join("shared/404.html");
+    link(&dossier, "templates/404.html", &target);
+    let site = dossier.build();
+    assert_eq!(site.text("404.html"), "LINKED-OVERRIDE");
+}
