@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::slug::{is_valid_id, slugify};
+use crate::slug::{is_valid_id, suggest_id};
 
 /// Names a taxonomy may not take: they are already URLs of the site.
 pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
@@ -165,7 +165,7 @@ impl SiteConfig {
                         .at(at)
                         .hint(format!(
                             "names are lowercase letters, digits and `-`, e.g. `{}`",
-                            slugify(name)
+                            suggest_id(name)
                         )),
                 );
             } else if RESERVED_TAXONOMY_NAMES.contains(&name) {

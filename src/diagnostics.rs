@@ -268,6 +268,27 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `c` may not appear in HTML or XML text: the C0 controls but tab, newline and
+/// carriage return (XML 1.0 forbids them outright, so one in a title made atom.xml
+/// unreadable), DEL, the C1 controls, and the noncharacters U+FFFE and U+FFFF.
+fn is_forbidden_in_markup(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// `text` without the characters HTML and XML cannot carry (see above): what is published
+/// leaves them out, as they show as nothing, or break the document.
+pub fn strip_controls(text: &str) -> Cow<'_, str> {
+    if text.chars().any(is_forbidden_in_markup) {
+        Cow::Owned(
+            text.chars()
+                .filter(|&c| !is_forbidden_in_markup(c))
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// `root/path` with a leading `./` dropped, as the user would type it.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let joined = if root == Path::new(".") || root.as_os_str().is_empty() {
@@ -390,6 +411,15 @@ mod tests {
             escape_controls("tab\tand \u{202e}rtl"),
             "tab\tand \\u{202e}rtl"
         );
+    }
+
+    #[test]
+    fn markup_loses_only_the_characters_it_cannot_carry() {
+        assert_eq!(
+            strip_controls("a\u{1b}[2Jb\u{7}\u{9b}c\u{ffff}\td\r\ne"),
+            "a[2Jbc\td\r\ne"
+        );
+        assert!(matches!(strip_controls("plain é"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::config::CONFIG_FILE;
 use crate::content::load::hex;
 use crate::content::{Date, SourceKind};
 use crate::fsutil::{self, IoError};
-use crate::slug::{is_valid_id, slugify};
+use crate::slug::{is_valid_id, suggest_id};
 use crate::templates;
 
 /// The dossier `new` writes: a site.toml with every key explained, one source, one summary
@@ -132,7 +132,7 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
     let id = match &source.id {
         Some(id) if is_valid_id(id) => id.clone(),
         Some(id) => {
-            let suggestion = slugify(id);
+            let suggestion = suggest_id(id);
             return Err(refused(format!(
                 "`{id}` is not a valid id: ids are lowercase letters, digits and `-`, starting with a letter or digit{}",
                 if suggestion.is_empty() {
@@ -143,7 +143,7 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
             )));
         }
         None => {
-            let derived = slugify(&source.title);
+            let derived = suggest_id(&source.title);
             if derived.is_empty() {
                 return Err(refused(
                     "cannot make an id from the title: give one with --id",

@@ -213,6 +213,7 @@ pub fn load_theme(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     let mut tera = Tera::new();
+    tera.set_escape_fn(escape_markup);
     let sources = files
         .iter()
         .map(|(name, file)| (name.clone(), file.text.clone()));
@@ -242,6 +243,12 @@ fn add_template(
                 .at(Location::file_start(&path, None)),
         ),
     }
+}
+
+/// Tera's HTML escaping, without the control characters HTML cannot carry (a title may hold
+/// them through a TOML escape such as `\u001b`).
+fn escape_markup(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    tera::escape_html(&crate::diagnostics::strip_controls(input), out)
 }
 
 /// The files of the built-in theme, by path relative to its folder (for `dossier new`).

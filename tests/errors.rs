@@ -396,3 +396,108 @@ fn a_template_override_linked_inside_the_dossier_is_used() {
     let site = dossier.build();
     assert_eq!(site.text("404.html"), "LINKED-OVERRIDE");
 }
+
+/// A published summary of the harbour dossier tagged with `people`, written as TOML strings.
+fn tag_people(dossier: &Dossier, slug: &str, people: &[&str]) {
+    let list: Vec<String> = people.iter().map(|p| format!("\"{p}\"")).collect();
+    dossier.write(
+        &format!("content/summaries/{slug}.md"),
+        &format!(
+            "+++\ntitle = \"{slug}\"\n[taxonomies]\npeople = [{}]\n+++\n\nSee [the minutes](src:committee-minutes#p1).\n",
+            list.join(", ")
+        ),
+    );
+}
+
+#[test]
+fn terms_in_any_script_get_their_own_pages_linked_percent_encoded() {
+    let dossier = Dossier::harbour();
+    tag_people(
+        &dossier,
+        "tagged-a",
+        &["日本語", "Jörg Müller", "José Muñoz"],
+    );
+    tag_people(&dossier, "tagged-b", &["Jürg Möller"]);
+    let site = dossier.build();
+    for folder in ["日本語", "jörg-müller", "jürg-möller", "josé-muñoz"] {
+        assert!(
+            site.dir
+                .join("people")
+                .join(folder)
+                .join("index.html")
+                .is_file(),
+            "no page people/{folder}/"
+        );
+    }
+    let page = site.text("summaries/tagged-a/index.html");
+    for href in [
+        "people/%E6%97%A5%E6%9C%AC%E8%AA%9E/",
+        "people/j%C3%B6rg-m%C3%BCller/",
+        "people/jos%C3%A9-mu%C3%B1oz/",
+    ] {
+        assert!(page.contains(&format!("{href}\"")), "no link to {href}");
+    }
+    assert!(
+        site.text("sitemap.xml")
+            .contains("/people/jos%C3%A9-mu%C3%B1oz/</loc>")
+    );
+}
+
+#[test]
+fn one_term_typed_in_nfc_and_nfd_is_one_term() {
+    let dossier = Dossier::harbour();
+    tag_people(&dossier, "tagged-a", &["Caf\u{e9} Owner"]);
+    tag_people(&dossier, "tagged-b", &["Cafe\u{301} Owner"]);
+    let site = dossier.build();
+    let folders: Vec<String> = std::fs::read_dir(site.dir.join("people"))
+        .expect("people/")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("caf"))
+        .collect();
+    assert_eq!(folders, ["caf\u{e9}-owner"]);
+    let term = site.text("people/caf\u{e9}-owner/index.html");
+    assert!(
+        term.contains("tagged-a") && term.contains("tagged-b"),
+        "{term}"
+    );
+}
+
+#[test]
+fn a_term_is_said_to_have_no_letters_only_when_it_has_none() {
+    let dossier = Dossier::harbour();
+    tag_people(&dossier, "tagged-a", &["日本語", "—"]);
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: term `—` has no letters or digits"),
+        "{err}"
+    );
+    assert!(!err.contains("term `日本語`"), "{err}");
+}
+
+#[test]
+fn diagnostics_show_control_characters_in_names_and_text_escaped() {
+    let dossier = Dossier::harbour();
+    // A file name with a newline that, printed raw, would fake a second diagnostic.
+    dossier.write(
+        "content/summaries/x\nerror: all fine.md",
+        "+++\ntitle = \"x\"\n+++\n",
+    );
+    dossier.write(
+        "content/summaries/evil.md",
+        "+++\ntitle = \"\u{1b}]0;owned\u{7}\"\n+++\n",
+    );
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        !err.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "raw control characters: {err:?}"
+    );
+    assert!(!err.contains("\nerror: all fine"), "{err}");
+    assert!(err.contains("x\\u{a}error: all fine.md"), "{err}");
+    assert!(err.contains("title = \"\\u{1b}]0;owned\\u{7}\""), "{err}");
+}

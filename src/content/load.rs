@@ -13,7 +13,7 @@ use super::source_text::{decode, split_paragraphs, word_count};
 use super::{Page, PageKind, Source};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::fsutil;
-use crate::slug::{is_valid_id, slugify};
+use crate::slug::{is_valid_id, suggest_id};
 
 /// What loading `content/` produced. Files that failed to load are absent, but their ids are
 /// listed in `broken` so references to them do not add a second, misleading error.
@@ -438,7 +438,7 @@ fn invalid_id(id: &str, path: &Path, what: &str) -> Option<Diagnostic> {
     if is_valid_id(id) {
         return None;
     }
-    let suggestion = slugify(id);
+    let suggestion = suggest_id(id);
     let hint = if suggestion.is_empty() {
         "ids are lowercase letters, digits and `-`, starting with a letter or digit".to_string()
     } else {
