@@ -138,6 +138,9 @@ pub struct AddSourceArgs {
     /// Its publisher
     #[arg(long)]
     pub publisher: Option<String>,
+    /// The largest file accepted: bytes, or with K, M or G (powers of 1024)
+    #[arg(long, value_parser = dossier::scaffold::parse_size, value_name = "SIZE", default_value = "64M")]
+    pub max_size: u64,
 }
 
 fn parse_kind(s: &str) -> Result<dossier::content::SourceKind, String> {

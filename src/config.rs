@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::slug::{is_valid_id, slugify};
+use crate::slug::{is_valid_id, suggest_id};
 
 /// Names a taxonomy may not take: they are already URLs of the site.
 pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
@@ -105,6 +105,35 @@ fn default_highlight_theme() -> Spanned<String> {
     Spanned::new(0..0, "InspiredGitHub".into())
 }
 
+/// Whether `name` is one plain folder name: not empty, no separator, not `.` or `..`, so
+/// joining it to a folder can only name an entry of that folder.
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !Path::new(name).is_absolute()
+}
+
+/// The byte offset of the top-level line that sets `key` in `text`, or 0.
+fn key_offset(text: &str, key: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            break;
+        }
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return offset + (line.len() - trimmed.len());
+        }
+        offset += line.len();
+    }
+    0
+}
+
 /// The path of `site.toml` inside a dossier root, relative to the root (for diagnostics).
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -136,7 +165,7 @@ impl SiteConfig {
                         .at(at)
                         .hint(format!(
                             "names are lowercase letters, digits and `-`, e.g. `{}`",
-                            slugify(name)
+                            suggest_id(name)
                         )),
                 );
             } else if RESERVED_TAXONOMY_NAMES.contains(&name) {
@@ -166,6 +195,19 @@ impl SiteConfig {
         }
         if let Some(problem) = self.output_dir_problem(text) {
             problems.push(problem);
+        }
+        if !is_plain_name(&self.theme) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "theme `{}` is not a folder name under themes/",
+                    self.theme
+                ))
+                .at(Location::at_offset(path, text, key_offset(text, "theme")))
+                .hint(format!(
+                    "`theme` names a folder in the dossier's themes/ (no `/`, `\\` or `..`), or the built-in `{}`; copy the theme into themes/ to use it",
+                    crate::templates::BUILTIN_THEME
+                )),
+            );
         }
         problems
     }
@@ -310,6 +352,24 @@ mod tests {
         for value in ["public", "site/out", "a/../public", "./public"] {
             let text = format!("title = \"T\"\noutput_dir = \"{value}\"\n");
             assert!(SiteConfig::parse(&text).is_ok(), "{value}");
+        }
+    }
+
+    #[test]
+    fn theme_is_a_plain_folder_name() {
+        for bad in ["../../x", "/etc", "a/b", "a\\b", "..", ".", ""] {
+            let text = format!("title = \"T\"\n\ntheme = {bad:?}\n");
+            let errors = SiteConfig::parse(&text).expect_err(bad);
+            assert!(errors[0].message.contains("not a folder name"), "{bad}");
+            assert_eq!(
+                errors[0].location.as_ref().map(|l| l.line),
+                Some(3),
+                "{bad}"
+            );
+        }
+        for good in ["briefing", "my-theme", "Theme_2"] {
+            let text = format!("title = \"T\"\ntheme = {good:?}\n");
+            assert!(SiteConfig::parse(&text).is_ok(), "{good}");
         }
     }
 

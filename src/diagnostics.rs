@@ -1,6 +1,7 @@
 //! Diagnostics: every problem a run finds, collected with its file, line and column and
 //! rendered once at the end, rustc-style, so one run shows the author everything to fix.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -171,6 +172,18 @@ impl Diagnostic {
             .maybe_hint(hint)
     }
 
+    /// The error for a symbolic link at `link` (relative to the root) whose `target` lies
+    /// outside the dossier: nothing is read through it.
+    pub fn link_outside(link: &Path, target: &Path) -> Diagnostic {
+        Diagnostic::error(format!(
+            "`{}` links to `{}`, outside the dossier",
+            link.display(),
+            target.display()
+        ))
+        .at(Location::file_start(link, None))
+        .hint("nothing outside the dossier is read or published: copy the file into the dossier instead of linking to it")
+    }
+
     /// Whether this diagnostic stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -184,29 +197,36 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        let _ = writeln!(out, "{label}: {}", escape_controls(&self.message));
         if let Some(loc) = &self.location {
-            let path = display_path(root, &loc.path);
+            let path = escape_controls(&display_path(root, &loc.path)).into_owned();
             let gutter = loc.line.to_string().len();
             let pad = " ".repeat(gutter);
             let _ = writeln!(out, "{pad}--> {path}:{}:{}", loc.line, loc.col);
             if !loc.line_text.is_empty() {
                 // Tabs stay tabs under the caret so it lines up in any terminal.
+                // An escaped character is wider than one column: the caret moves with it.
                 let lead: String = loc
                     .line_text
                     .chars()
                     .take(loc.col.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .map(|c| match c {
+                        '\t' => Cow::Borrowed("\t"),
+                        c if is_unsafe_for_terminal(c) => {
+                            Cow::Owned(" ".repeat(escaped(c).chars().count()))
+                        }
+                        _ => Cow::Borrowed(" "),
+                    })
                     .collect();
                 let _ = writeln!(out, "{pad} |");
-                let _ = writeln!(out, "{} | {}", loc.line, loc.line_text);
+                let _ = writeln!(out, "{} | {}", loc.line, escape_controls(&loc.line_text));
                 let _ = writeln!(out, "{pad} | {lead}^");
             }
             if let Some(hint) = &self.hint {
-                let _ = writeln!(out, "{pad} = help: {hint}");
+                let _ = writeln!(out, "{pad} = help: {}", escape_controls(hint));
             }
         } else if let Some(hint) = &self.hint {
-            let _ = writeln!(out, "  = help: {hint}");
+            let _ = writeln!(out, "  = help: {}", escape_controls(hint));
         }
         out
     }
@@ -215,6 +235,57 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(Path::new(".")))
+    }
+}
+
+/// Whether printing `c` raw could act on the terminal rather than show as text: C0 and C1
+/// control characters (escape sequences that clear the screen, set the window title or write
+/// the clipboard; a newline that fakes another diagnostic) and the bidirectional overrides
+/// that make text read differently from what it is. Tabs are harmless and kept.
+fn is_unsafe_for_terminal(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escaped(c: char) -> String {
+    c.escape_unicode().to_string()
+}
+
+/// `text` made safe to print on a terminal: every character that could act on it (see
+/// above) is shown as its escape, `\u{1b}`. Everything printed from the dossier's files, ids
+/// and names to the terminal goes through here.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_for_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_for_terminal(c) {
+            out.push_str(&escaped(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `c` may not appear in HTML or XML text: the C0 controls but tab, newline and
+/// carriage return (XML 1.0 forbids them outright, so one in a title made atom.xml
+/// unreadable), DEL, the C1 controls, and the noncharacters U+FFFE and U+FFFF.
+fn is_forbidden_in_markup(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// `text` without the characters HTML and XML cannot carry (see above): what is published
+/// leaves them out, as they show as nothing, or break the document.
+pub fn strip_controls(text: &str) -> Cow<'_, str> {
+    if text.chars().any(is_forbidden_in_markup) {
+        Cow::Owned(
+            text.chars()
+                .filter(|&c| !is_forbidden_in_markup(c))
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -301,6 +372,54 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("= help: did you mean `note`?"), "{shown}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_the_caret_follows() {
+        let text = "title = \"\u{1b}]0;pwned\u{7}\" [x]";
+        let offset = text.find("[x]").unwrap_or_default();
+        let d = Diagnostic::error("bad \u{1b}[2J title")
+            .at(Location::at_offset(
+                Path::new("content/a\nerror: fake.md"),
+                text,
+                offset,
+            ))
+            .hint("see \u{9b}31m");
+        let shown = d.render(Path::new("."));
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
+        assert_eq!(
+            shown.lines().filter(|l| l.starts_with("error")).count(),
+            1,
+            "{shown}"
+        );
+        assert!(shown.contains("error: bad \\u{1b}[2J title\n"), "{shown}");
+        assert!(
+            shown.contains("--> content/a\\u{a}error: fake.md:1:"),
+            "{shown}"
+        );
+        assert!(shown.contains("= help: see \\u{9b}31m"), "{shown}");
+        let line = shown
+            .lines()
+            .find(|l| l.starts_with("1 | "))
+            .unwrap_or_default();
+        let caret = shown.lines().find(|l| l.ends_with('^')).unwrap_or_default();
+        assert_eq!(line.find("[x]"), caret.find('^'), "{shown}");
+        assert_eq!(
+            escape_controls("tab\tand \u{202e}rtl"),
+            "tab\tand \\u{202e}rtl"
+        );
+    }
+
+    #[test]
+    fn markup_loses_only_the_characters_it_cannot_carry() {
+        assert_eq!(
+            strip_controls("a\u{1b}[2Jb\u{7}\u{9b}c\u{ffff}\td\r\ne"),
+            "a[2Jbc\td\r\ne"
+        );
+        assert!(matches!(strip_controls("plain é"), Cow::Borrowed(_)));
     }
 
     #[test]

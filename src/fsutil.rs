@@ -68,3 +68,22 @@ pub fn remove_dir_all(path: &Path) -> Result<(), IoError> {
 pub fn rename(from: &Path, to: &Path) -> Result<(), IoError> {
     std::fs::rename(from, to).map_err(|e| IoError::new("cannot rename", from, e))
 }
+
+/// Where the symbolic link `path` leads, when that is outside `root` (a canonical path).
+/// `None` when `path` is no link, stays inside, or cannot be resolved (a dangling link then
+/// fails where it is read, with its own error). Only `path` itself is looked at, not the
+/// folders above it: callers walk those from `root` without following links. Nothing is read
+/// from a target this names: the dossier never publishes what lies outside it.
+pub fn outside_link(root: &Path, path: &Path) -> Option<PathBuf> {
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let target = std::fs::canonicalize(path).ok()?;
+    (!target.starts_with(root)).then_some(target)
+}
+
+/// `root` resolved to its canonical path (links and `..` followed), or as given when it
+/// cannot be.
+pub fn canonical_root(root: &Path) -> PathBuf {
+    std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())
+}

@@ -319,7 +319,11 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) 
     }
     let mut html = String::with_capacity(body.text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    // Control characters typed into the Markdown are not HTML text: published without them.
+    match crate::diagnostics::strip_controls(&html) {
+        std::borrow::Cow::Owned(clean) => clean,
+        std::borrow::Cow::Borrowed(_) => html,
+    }
 }
 
 /// A heading being read: level, id, classes, and its inner events (buffered so an id can be
@@ -385,7 +389,8 @@ pub fn escape_attr(out: &mut String, text: &str) {
 
 /// Escape text for HTML element content.
 pub fn escape_html(out: &mut String, text: &str) {
-    let _ = pulldown_cmark_escape::escape_html(&mut *out, text);
+    let text = crate::diagnostics::strip_controls(text);
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, &text);
 }
 
 #[cfg(test)]

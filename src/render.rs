@@ -113,6 +113,14 @@ impl PageKey {
     /// The file written for it (`sources/x/index.html`).
     pub fn file(self, site: &Site) -> String {
         let path = self.path(site);
+        // A term's slug outside ASCII is linked percent-encoded; its folder has the slug itself.
+        let path = if path.contains('%') {
+            percent_encoding::percent_decode_str(&path)
+                .decode_utf8_lossy()
+                .into_owned()
+        } else {
+            path
+        };
         if path.is_empty() || path.ends_with('/') {
             format!("{path}index.html")
         } else {

@@ -11,7 +11,7 @@ use crate::config::CONFIG_FILE;
 use crate::content::load::hex;
 use crate::content::{Date, SourceKind};
 use crate::fsutil::{self, IoError};
-use crate::slug::{is_valid_id, slugify};
+use crate::slug::{is_valid_id, suggest_id};
 use crate::templates;
 
 /// The dossier `new` writes: a site.toml with every key explained, one source, one summary
@@ -97,7 +97,13 @@ pub struct NewSource {
     pub author: Option<String>,
     /// Publisher.
     pub publisher: Option<String>,
+    /// The largest file accepted, in bytes.
+    pub max_size: u64,
 }
+
+/// The largest file `add-source` accepts unless told otherwise: far beyond any text a person
+/// collects, far below what would exhaust memory.
+pub const DEFAULT_MAX_SOURCE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// What `add-source` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +116,8 @@ pub struct AddedSource {
     pub sidecar: PathBuf,
     /// Whether the text looked hard-wrapped, so `paragraphs = "blocks"` was written.
     pub blocks: bool,
+    /// Things worth telling the user at once, though the source was filed.
+    pub warnings: Vec<String>,
 }
 
 /// Copy `source.file` byte for byte to `content/sources/ID.txt` of the dossier at `root`,
@@ -124,7 +132,7 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
     let id = match &source.id {
         Some(id) if is_valid_id(id) => id.clone(),
         Some(id) => {
-            let suggestion = slugify(id);
+            let suggestion = suggest_id(id);
             return Err(refused(format!(
                 "`{id}` is not a valid id: ids are lowercase letters, digits and `-`, starting with a letter or digit{}",
                 if suggestion.is_empty() {
@@ -135,7 +143,7 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
             )));
         }
         None => {
-            let derived = slugify(&source.title);
+            let derived = suggest_id(&source.title);
             if derived.is_empty() {
                 return Err(refused(
                     "cannot make an id from the title: give one with --id",
@@ -144,7 +152,7 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
             derived
         }
     };
-    let bytes = fsutil::read(&source.file).map_err(|e| refused(e.to_string()))?;
+    let bytes = read_collected(&source.file, source.max_size)?;
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -183,6 +191,14 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
         &hex(&Sha256::digest(&bytes)),
         blocks,
     );
+    let mut warnings = Vec::new();
+    if let Some(url) = &source.url
+        && !crate::xref::is_http(url)
+    {
+        warnings.push(format!(
+            "--url `{url}` is not an http(s) address: it will be shown as text, never as a link"
+        ));
+    }
     fsutil::create_dir_all(&root.join(&sources))?;
     fsutil::write(&root.join(&text_rel), &bytes)?;
     fsutil::write(&root.join(&sidecar_rel), sidecar.as_bytes())?;
@@ -191,7 +207,73 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
         text: text_rel,
         sidecar: sidecar_rel,
         blocks,
+        warnings,
     })
+}
+
+/// Read the collected file: a regular file of at most `max_size` bytes. Anything else (a
+/// folder, a FIFO that would block forever, a device such as `/dev/zero` that never ends) is
+/// refused before it is opened; the read is bounded too, so a file swapped or grown meanwhile
+/// cannot exhaust memory.
+fn read_collected(path: &Path, max_size: u64) -> Result<Vec<u8>, ScaffoldError> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let not_regular = |file_type: std::fs::FileType| {
+        let what = if file_type.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, a FIFO or a socket)"
+        };
+        refused(format!(
+            "`{shown}` is {what}: add-source files only regular text files"
+        ))
+    };
+    let too_large = || {
+        refused(format!(
+            "`{shown}` is larger than {max_size} bytes: if it really is one source, raise the limit with --max-size"
+        ))
+    };
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| refused(IoError::new("cannot read", path, e).to_string()))?;
+    if !metadata.is_file() {
+        return Err(not_regular(metadata.file_type()));
+    }
+    if metadata.len() > max_size {
+        return Err(too_large());
+    }
+    let io = |e| refused(IoError::new("cannot read", path, e).to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
+    let opened = file.metadata().map_err(io)?;
+    if !opened.is_file() {
+        return Err(not_regular(opened.file_type()));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(opened.len().min(max_size)).unwrap_or(0));
+    file.take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Parse a size for `--max-size`: bytes, or a number with `K`, `M` or `G` (powers of 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let bad = || format!("`{text}` is not a size: write bytes, or e.g. 200M or 2G");
+    let trimmed = text.trim();
+    let (digits, unit) = match trimmed.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => trimmed.split_at(i),
+        None => (trimmed, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => return Err(bad()),
+    };
+    let number: u64 = digits.parse().map_err(|_| bad())?;
+    number.checked_mul(1 << shift).ok_or_else(bad)
 }
 
 /// The sidecar for a new source, keys in the documented order.
@@ -318,6 +400,7 @@ mod tests {
             }),
             author: Some("A. Writer".into()),
             publisher: None,
+            max_size: DEFAULT_MAX_SOURCE_SIZE,
         };
         let text = sidecar_text(&source, Some("a.txt"), "ab", false);
         assert_eq!(
@@ -337,6 +420,17 @@ mod tests {
             let doc = format!("v = {}", basic_string(s));
             let parsed: toml::Table = toml::from_str(&doc).unwrap_or_default();
             assert_eq!(parsed.get("v").and_then(|v| v.as_str()), Some(s), "{doc}");
+        }
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("200M"), Ok(200 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("64KiB"), Ok(64 << 10));
+        for bad in ["", "M", "1.5M", "-1", "3T", "99999999999999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
         }
     }
 

@@ -1,13 +1,14 @@
 //! Taxonomies: the terms that sources, summaries and events are tagged with, checked against
 //! the declarations in site.toml, and the members of each term.
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 
 use ahash::AHashMap;
 
 use crate::content::{Dossier, TermRef};
 use crate::diagnostics::{Diagnostic, Location, nearest};
-use crate::slug::slugify;
+use crate::slug::{nfc, slugify};
 
 /// A declared taxonomy and its terms.
 #[derive(Debug, Clone)]
@@ -66,7 +67,10 @@ pub fn build_taxonomies(dossier: &Dossier) -> (Vec<Taxonomy>, Vec<Diagnostic>) {
         .collect();
     let mut terms: Vec<Vec<Term>> = vec![Vec::new(); declared.len()];
     // A term recurs on many documents: each spelling is slugged and looked up once, here.
-    let mut spellings: Vec<AHashMap<&str, Spelling>> = vec![AHashMap::new(); declared.len()];
+    // Spellings are compared in NFC: one word typed precomposed or with combining accents is
+    // one spelling, not two that clash.
+    let mut spellings: Vec<AHashMap<Cow<'_, str>, Spelling>> =
+        vec![AHashMap::new(); declared.len()];
     let mut slugs: Vec<AHashMap<String, usize>> = vec![AHashMap::new(); declared.len()];
 
     let tagged = dossier
@@ -124,27 +128,30 @@ pub fn build_taxonomies(dossier: &Dossier) -> (Vec<Taxonomy>, Vec<Diagnostic>) {
                 );
                 continue;
             };
-            let spelling = match spellings[t].entry(term.as_str()) {
+            let spelling = match spellings[t].entry(nfc(term)) {
                 Entry::Occupied(known) => *known.get(),
-                Entry::Vacant(new) => *new.insert({
-                    let slug = slugify(term);
-                    if slug.is_empty() {
-                        Spelling::NoSlug
-                    } else {
-                        match slugs[t].entry(slug) {
-                            Entry::Occupied(first) => Spelling::Clash(*first.get()),
-                            Entry::Vacant(free) => {
-                                terms[t].push(Term {
-                                    name: term.clone(),
-                                    slug: free.key().clone(),
-                                    ..Term::default()
-                                });
-                                free.insert(terms[t].len() - 1);
-                                Spelling::Term(terms[t].len() - 1)
+                Entry::Vacant(new) => {
+                    let name = new.key().to_string();
+                    *new.insert({
+                        let slug = slugify(&name);
+                        if slug.is_empty() {
+                            Spelling::NoSlug
+                        } else {
+                            match slugs[t].entry(slug) {
+                                Entry::Occupied(first) => Spelling::Clash(*first.get()),
+                                Entry::Vacant(free) => {
+                                    terms[t].push(Term {
+                                        name,
+                                        slug: free.key().clone(),
+                                        ..Term::default()
+                                    });
+                                    free.insert(terms[t].len() - 1);
+                                    Spelling::Term(terms[t].len() - 1)
+                                }
                             }
                         }
-                    }
-                }),
+                    })
+                }
             };
             let entry = match spelling {
                 Spelling::Term(k) => &mut terms[t][k],
@@ -203,5 +210,5 @@ pub fn build_taxonomies(dossier: &Dossier) -> (Vec<Taxonomy>, Vec<Diagnostic>) {
 
 /// The path of a term's page, relative to the site root.
 pub fn term_path(taxonomy: &str, slug: &str) -> String {
-    format!("{taxonomy}/{slug}/")
+    crate::view::paths::term(taxonomy, slug)
 }

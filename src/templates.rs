@@ -77,8 +77,25 @@ pub fn load_theme(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut static_files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut problems = Vec::new();
 
+    // site.toml's validation says the same, located; this keeps any caller from reaching out.
+    if !crate::config::is_plain_name(theme) {
+        return Err(vec![Diagnostic::error(format!(
+            "theme `{theme}` is not a folder name under themes/"
+        ))]);
+    }
+    let inside = fsutil::canonical_root(root);
     let theme_dir = root.join("themes").join(theme);
     let theme_rel = Path::new("themes").join(theme);
+    // themes/ or the theme's folder may be links; wherever they lead must be in the dossier.
+    for (rel, full) in [
+        (PathBuf::from("themes"), root.join("themes")),
+        (theme_rel.clone(), theme_dir.clone()),
+    ] {
+        if let Some(target) = fsutil::outside_link(&inside, &full) {
+            return Err(vec![Diagnostic::link_outside(&rel, &target)]);
+        }
+    }
+    let templates = Links::Follow(&inside);
     if theme_dir.is_dir() {
         let config_path = theme_rel.join("theme.toml");
         match fsutil::read_to_string(&root.join(&config_path)) {
@@ -107,14 +124,20 @@ pub fn load_theme(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
         read_tree(
             root,
             &theme_rel.join("templates"),
+            templates,
             &mut |rel, name, bytes| {
                 add_template(&mut files, &mut problems, rel, name, bytes);
             },
         )
         .map_err(|e| vec![e])?;
-        read_tree(root, &theme_rel.join("static"), &mut |_, name, bytes| {
-            static_files.insert(name, bytes);
-        })
+        read_tree(
+            root,
+            &theme_rel.join("static"),
+            Links::Skip(&inside),
+            &mut |_, name, bytes| {
+                static_files.insert(name, bytes);
+            },
+        )
         .map_err(|e| vec![e])?;
     } else if theme == BUILTIN_THEME {
         let label = PathBuf::from("<built-in briefing theme>");
@@ -157,13 +180,23 @@ pub fn load_theme(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     // The dossier's own templates and static files override the theme's.
-    read_tree(root, Path::new("templates"), &mut |rel, name, bytes| {
-        add_template(&mut files, &mut problems, rel, name, bytes);
-    })
+    read_tree(
+        root,
+        Path::new("templates"),
+        templates,
+        &mut |rel, name, bytes| {
+            add_template(&mut files, &mut problems, rel, name, bytes);
+        },
+    )
     .map_err(|e| vec![e])?;
-    read_tree(root, Path::new("static"), &mut |_, name, bytes| {
-        static_files.insert(name, bytes);
-    })
+    read_tree(
+        root,
+        Path::new("static"),
+        Links::Skip(&inside),
+        &mut |_, name, bytes| {
+            static_files.insert(name, bytes);
+        },
+    )
     .map_err(|e| vec![e])?;
 
     for required in REQUIRED_TEMPLATES {
@@ -180,6 +213,7 @@ pub fn load_theme(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
 
     let mut tera = Tera::new();
+    tera.set_escape_fn(escape_markup);
     let sources = files
         .iter()
         .map(|(name, file)| (name.clone(), file.text.clone()));
@@ -211,6 +245,12 @@ fn add_template(
     }
 }
 
+/// Tera's HTML escaping, without the control characters HTML cannot carry (a title may hold
+/// them through a TOML escape such as `\u001b`).
+fn escape_markup(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    tera::escape_html(&crate::diagnostics::strip_controls(input), out)
+}
+
 /// The files of the built-in theme, by path relative to its folder (for `dossier new`).
 pub fn builtin_theme_files() -> Vec<(PathBuf, &'static [u8])> {
     let mut out = Vec::new();
@@ -223,14 +263,29 @@ pub fn builtin_theme_files() -> Vec<(PathBuf, &'static [u8])> {
     out
 }
 
+/// What `read_tree` does with a symbolic link inside the folder it reads. Either way the
+/// folder itself may be a link only to somewhere in the dossier (the canonical root given).
+#[derive(Clone, Copy)]
+enum Links<'a> {
+    /// Read the file it leads to when that is in the dossier; a link out is an error.
+    Follow(&'a Path),
+    /// Leave it out: static files are copied as they are, links not followed.
+    Skip(&'a Path),
+}
+
 /// Call `visit(path relative to root, name relative to dir with `/`, bytes)` for every file
 /// under `root/dir`, skipping hidden files and editor leftovers. A missing dir is empty.
 fn read_tree(
     root: &Path,
     dir: &Path,
+    links: Links<'_>,
     visit: &mut dyn FnMut(PathBuf, String, Vec<u8>),
 ) -> Result<(), Diagnostic> {
     let full = root.join(dir);
+    let (Links::Follow(inside) | Links::Skip(inside)) = links;
+    if let Some(target) = fsutil::outside_link(inside, &full) {
+        return Err(Diagnostic::link_outside(dir, &target));
+    }
     if !full.is_dir() {
         return Ok(());
     }
@@ -241,17 +296,29 @@ fn read_tree(
     for entry in walk {
         let entry =
             entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", dir.display())))?;
-        if !entry.file_type().is_file() {
+        let name_path = entry.path().strip_prefix(&full).unwrap_or(entry.path());
+        let rel = dir.join(name_path);
+        let file_type = entry.file_type();
+        if file_type.is_symlink() {
+            let Links::Follow(inside) = links else {
+                continue;
+            };
+            if let Some(target) = fsutil::outside_link(inside, entry.path()) {
+                return Err(Diagnostic::link_outside(&rel, &target));
+            }
+            if !entry.path().is_file() {
+                continue;
+            }
+        } else if !file_type.is_file() {
             continue;
         }
-        let name_path = entry.path().strip_prefix(&full).unwrap_or(entry.path());
         let name = name_path
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
         let bytes = fsutil::read(entry.path()).map_err(|e| Diagnostic::error(e.to_string()))?;
-        visit(dir.join(name_path), name, bytes);
+        visit(rel, name, bytes);
     }
     Ok(())
 }

@@ -51,9 +51,9 @@ pub mod paths {
     pub fn taxonomy(name: &str) -> String {
         format!("{name}/")
     }
-    /// A term's page.
+    /// A term's page, as linked: a slug outside ASCII is percent-encoded (its folder is not).
     pub fn term(taxonomy: &str, slug: &str) -> String {
-        format!("{taxonomy}/{slug}/")
+        format!("{taxonomy}/{}/", crate::slug::url_segment(slug))
     }
 }
 

@@ -223,3 +223,281 @@ fn output_folder_may_not_be_the_dossier_itself() {
         "the dossier was destroyed"
     );
 }
+
+/// Replace `rel` in the dossier with a symbolic link to `target`.
+fn link(dossier: &Dossier, rel: &str, target: &std::path::Path) {
+    let path = dossier.root.join(rel);
+    if path.exists() {
+        std::fs::remove_file(&path).expect("remove");
+    }
+    std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+    std::os::unix::fs::symlink(target, &path).expect("symlink");
+}
+
+/// A file next to the dossier, outside it, holding `text`.
+fn outside_file(dossier: &Dossier, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dossier.root.parent().expect("in a temp dir").join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// Every output file's bytes, to search for what must not be published.
+fn published_text(dossier: &Dossier) -> String {
+    snapshot(&dossier.public())
+        .into_values()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect()
+}
+
+#[test]
+fn a_source_linked_to_a_file_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    let secret = outside_file(&dossier, "id_ed25519", "PRIVATE-KEY-MATERIAL\n");
+    link(&dossier, "content/sources/courier-report.txt", &secret);
+    let target = std::fs::canonicalize(&secret).expect("exists");
+    for command in ["build", "check"] {
+        let out = dossier.run(&[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!(
+                "error: `content/sources/courier-report.txt` links to `{}`, outside the dossier",
+                target.display()
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains("--> content/sources/courier-report.txt:1:1"),
+            "{err}"
+        );
+        assert!(!err.contains("PRIVATE-KEY-MATERIAL"), "{err}");
+    }
+    assert!(!published_text(&dossier).contains("PRIVATE-KEY-MATERIAL"));
+}
+
+#[test]
+fn a_summary_linked_to_a_file_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    dossier.build();
+    let secret = outside_file(
+        &dossier,
+        "notes.md",
+        "+++\ntitle = \"Leak\"\n+++\n\nPRIVATE-NOTES\n",
+    );
+    link(&dossier, "content/summaries/leak.md", &secret);
+    let out = dossier.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: `content/summaries/leak.md` links to `")
+            && err.contains("notes.md`, outside the dossier"),
+        "{err}"
+    );
+    assert!(!published_text(&dossier).contains("PRIVATE-NOTES"));
+}
+
+#[test]
+fn a_content_folder_linked_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    let elsewhere = dossier.root.parent().expect("temp").join("elsewhere");
+    std::fs::rename(dossier.root.join("content"), &elsewhere).expect("move");
+    std::os::unix::fs::symlink(&elsewhere, dossier.root.join("content")).expect("symlink");
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: `content` links to `") && err.contains("outside the dossier"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_link_that_stays_inside_the_dossier_is_read() {
+    let dossier = Dossier::harbour();
+    let kept = dossier.root.join("archive/courier-report.txt");
+    std::fs::create_dir_all(kept.parent().expect("parent")).expect("mkdir");
+    std::fs::rename(
+        dossier.root.join("content/sources/courier-report.txt"),
+        &kept,
+    )
+    .expect("move");
+    link(&dossier, "content/sources/courier-report.txt", &kept);
+    let site = dossier.build();
+    assert!(
+        site.text("sources/courier-report/index.html")
+            .contains("dredging")
+    );
+}
+
+#[test]
+fn a_theme_that_is_not_a_folder_name_is_an_error_in_site_toml() {
+    for theme in ["../../x", "/etc", "nested/theme"] {
+        let dossier = Dossier::harbour();
+        let config = std::fs::read_to_string(dossier.root.join("site.toml")).expect("read");
+        let config = config.replacen(
+            "language = \"en\"\n",
+            &format!("language = \"en\"\ntheme = {theme:?}\n"),
+            1,
+        );
+        dossier.write("site.toml", &config);
+        let out = dossier.run(&["check"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{theme}: {err}");
+        assert!(
+            err.contains(&format!(
+                "error: theme `{theme}` is not a folder name under themes/"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("--> site.toml:5:1"), "{theme}: {err}");
+    }
+}
+
+#[test]
+fn a_theme_folder_linked_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    let elsewhere = dossier.root.parent().expect("temp").join("stolen-theme");
+    std::fs::create_dir_all(elsewhere.join("templates")).expect("mkdir");
+    std::fs::write(elsewhere.join("theme.toml"), "name = \"x\"\n").expect("write");
+    link(&dossier, "themes/x", &elsewhere);
+    let config = std::fs::read_to_string(dossier.root.join("site.toml")).expect("read");
+    dossier.write("site.toml", &format!("theme = \"x\"\n{config}"));
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: `themes/x` links to `") && err.contains("outside the dossier"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_template_override_linked_outside_the_dossier_is_refused() {
+    let dossier = Dossier::harbour();
+    let secret = outside_file(&dossier, "page.html", "OUTSIDE-TEMPLATE");
+    link(&dossier, "templates/404.html", &secret);
+    let out = dossier.run(&["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: `templates/404.html` links to `")
+            && err.contains("page.html`, outside the dossier"),
+        "{err}"
+    );
+    assert!(!published_text(&dossier).contains("OUTSIDE-TEMPLATE"));
+}
+
+#[test]
+fn a_template_override_linked_inside_the_dossier_is_used() {
+    let dossier = Dossier::harbour();
+    dossier.write("shared/404.html", "LINKED-OVERRIDE");
+    let target = dossier.root.join("shared/404.html");
+    link(&dossier, "templates/404.html", &target);
+    let site = dossier.build();
+    assert_eq!(site.text("404.html"), "LINKED-OVERRIDE");
+}
+
+/// A published summary of the harbour dossier tagged with `people`, written as TOML strings.
+fn tag_people(dossier: &Dossier, slug: &str, people: &[&str]) {
+    let list: Vec<String> = people.iter().map(|p| format!("\"{p}\"")).collect();
+    dossier.write(
+        &format!("content/summaries/{slug}.md"),
+        &format!(
+            "+++\ntitle = \"{slug}\"\n[taxonomies]\npeople = [{}]\n+++\n\nSee [the minutes](src:committee-minutes#p1).\n",
+            list.join(", ")
+        ),
+    );
+}
+
+#[test]
+fn terms_in_any_script_get_their_own_pages_linked_percent_encoded() {
+    let dossier = Dossier::harbour();
+    tag_people(
+        &dossier,
+        "tagged-a",
+        &["日本語", "Jörg Müller", "José Muñoz"],
+    );
+    tag_people(&dossier, "tagged-b", &["Jürg Möller"]);
+    let site = dossier.build();
+    for folder in ["日本語", "jörg-müller", "jürg-möller", "josé-muñoz"] {
+        assert!(
+            site.dir
+                .join("people")
+                .join(folder)
+                .join("index.html")
+                .is_file(),
+            "no page people/{folder}/"
+        );
+    }
+    let page = site.text("summaries/tagged-a/index.html");
+    for href in [
+        "people/%E6%97%A5%E6%9C%AC%E8%AA%9E/",
+        "people/j%C3%B6rg-m%C3%BCller/",
+        "people/jos%C3%A9-mu%C3%B1oz/",
+    ] {
+        assert!(page.contains(&format!("{href}\"")), "no link to {href}");
+    }
+    assert!(
+        site.text("sitemap.xml")
+            .contains("/people/jos%C3%A9-mu%C3%B1oz/</loc>")
+    );
+}
+
+#[test]
+fn one_term_typed_in_nfc_and_nfd_is_one_term() {
+    let dossier = Dossier::harbour();
+    tag_people(&dossier, "tagged-a", &["Caf\u{e9} Owner"]);
+    tag_people(&dossier, "tagged-b", &["Cafe\u{301} Owner"]);
+    let site = dossier.build();
+    let folders: Vec<String> = std::fs::read_dir(site.dir.join("people"))
+        .expect("people/")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("caf"))
+        .collect();
+    assert_eq!(folders, ["caf\u{e9}-owner"]);
+    let term = site.text("people/caf\u{e9}-owner/index.html");
+    assert!(
+        term.contains("tagged-a") && term.contains("tagged-b"),
+        "{term}"
+    );
+}
+
+#[test]
+fn a_term_is_said_to_have_no_letters_only_when_it_has_none() {
+    let dossier = Dossier::harbour();
+    tag_people(&dossier, "tagged-a", &["日本語", "—"]);
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: term `—` has no letters or digits"),
+        "{err}"
+    );
+    assert!(!err.contains("term `日本語`"), "{err}");
+}
+
+#[test]
+fn diagnostics_show_control_characters_in_names_and_text_escaped() {
+    let dossier = Dossier::harbour();
+    // A file name with a newline that, printed raw, would fake a second diagnostic.
+    dossier.write(
+        "content/summaries/x\nerror: all fine.md",
+        "+++\ntitle = \"x\"\n+++\n",
+    );
+    dossier.write(
+        "content/summaries/evil.md",
+        "+++\ntitle = \"\u{1b}]0;owned\u{7}\"\n+++\n",
+    );
+    let out = dossier.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        !err.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "raw control characters: {err:?}"
+    );
+    assert!(!err.contains("\nerror: all fine"), "{err}");
+    assert!(err.contains("x\\u{a}error: all fine.md"), "{err}");
+    assert!(err.contains("title = \"\\u{1b}]0;owned\\u{7}\""), "{err}");
+}

@@ -113,3 +113,31 @@ fn without_base_url_there_is_a_warning() {
     );
     assert!(dossier.site().text("atom.xml").contains("<id>/</id>"));
 }
+
+#[test]
+fn control_characters_in_titles_leave_the_feed_well_formed_and_the_html_clean() {
+    let dossier = Dossier::harbour();
+    // TOML escapes put control characters in the title, description and a term; the body
+    // holds them raw.
+    dossier.write(
+        "content/summaries/noisy.md",
+        "+++\ntitle = \"Bell\\u0007 and \\u001b]0;title\\u0007 escape\"\ndescription = \"Form\\u000cfeed \\u009b C1\"\ndate = 2024-07-01\n[taxonomies]\npeople = [\"Noisy\\u0008 Person\"]\n+++\n\nRaw \u{7} bell and \u{1b}[2J in [the minutes](src:committee-minutes#p1).\n",
+    );
+    let site = dossier.build();
+    let xml = site.text("atom.xml");
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    assert!(!xml.chars().any(bad), "control characters in atom.xml");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).expect("atom.xml parses");
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+        .collect();
+    assert!(
+        titles.contains(&"Bell and ]0;title escape".to_string()),
+        "{titles:?}"
+    );
+    let html = site.text("summaries/noisy/index.html");
+    assert!(!html.chars().any(bad), "control characters in the page");
+    assert!(html.contains("Bell and ]0;title escape"));
+}

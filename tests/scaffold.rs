@@ -369,3 +369,118 @@ fn every_command_has_help_with_an_example() {
         );
     }
 }
+
+/// `add-source FILE --title T --kind other EXTRA…` in `root`, given at most 30 s: a FIFO
+/// must be refused, not waited on forever.
+fn add_source_of(root: &Path, file: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "add-source",
+        file.to_str().expect("utf-8 path"),
+        "--title",
+        "Odd file",
+        "--kind",
+        "other",
+    ];
+    args.extend_from_slice(extra);
+    Command::cargo_bin("dossier")
+        .expect("binary")
+        .current_dir(root)
+        .args(&args)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .expect("runs")
+}
+
+fn assert_nothing_filed(root: &Path) {
+    assert!(!root.join("content/sources/odd-file.txt").exists());
+    assert!(!root.join("content/sources/odd-file.toml").exists());
+}
+
+#[test]
+fn add_source_refuses_a_fifo_without_waiting_on_it() {
+    let (tmp, root) = new_dossier();
+    let fifo = tmp.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let out = add_source_of(&root, &fifo, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not a regular file (a device, a FIFO or a socket)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_nothing_filed(&root);
+}
+
+#[test]
+fn add_source_refuses_a_device_and_a_folder() {
+    let (tmp, root) = new_dossier();
+    let out = add_source_of(&root, Path::new("/dev/zero"), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`/dev/zero` is not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    let out = add_source_of(&root, tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is a folder"), "{}", stderr(&out));
+    assert_nothing_filed(&root);
+}
+
+#[test]
+fn add_source_caps_the_size_and_max_size_raises_it() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("big.txt");
+    let text = "A line of the collected document.\n".repeat(100);
+    std::fs::write(&file, &text).expect("write");
+    let out = add_source_of(&root, &file, &["--max-size", "1K"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "is larger than 1024 bytes: if it really is one source, raise the limit with --max-size"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_nothing_filed(&root);
+    let out = add_source_of(&root, &file, &["--max-size", "4K"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(root.join("content/sources/odd-file.txt")).expect("filed"),
+        text
+    );
+    let out = add_source_of(&root, &file, &["--id", "again", "--max-size", "lots"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`lots` is not a size"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn add_source_warns_at_once_about_a_url_that_is_not_http() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("post.txt");
+    std::fs::write(&file, "A post.\n").expect("write");
+    let out = add_source_of(&root, &file, &["--url", "javascript:alert(1)"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "warning: --url `javascript:alert(1)` is not an http(s) address: it will be shown as text, never as a link"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = add_source_of(
+        &root,
+        &file,
+        &["--id", "fine", "--url", "https://example.org/post"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}

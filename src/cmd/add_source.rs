@@ -18,9 +18,16 @@ pub fn run(args: AddSourceArgs) -> ExitCode {
         published: args.published,
         author: args.author,
         publisher: args.publisher,
+        max_size: args.max_size,
     };
     match add_source(&args.root, &source) {
         Ok(added) => {
+            for warning in &added.warnings {
+                eprintln!(
+                    "warning: {}",
+                    dossier::diagnostics::escape_controls(warning)
+                );
+            }
             println!(
                 "Added {} and {}",
                 added.text.display(),

@@ -11,7 +11,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
-use dossier::diagnostics::{Diagnostic, Severity};
+use dossier::diagnostics::{Diagnostic, Severity, escape_controls};
 use dossier::pipeline::Failure;
 use dossier::progress::Progress;
 use dossier::scaffold::ScaffoldError;
@@ -26,11 +26,11 @@ pub const EXIT_USAGE: u8 = 2;
 pub fn scaffold_failure(error: ScaffoldError) -> ExitCode {
     match error {
         ScaffoldError::Refused { message } => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_controls(&message));
             ExitCode::from(EXIT_USAGE)
         }
         ScaffoldError::Io(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             ExitCode::from(EXIT_CONTENT)
         }
     }
@@ -52,7 +52,7 @@ pub fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
 pub fn report_failure(root: &Path, verb: &str, failure: Failure) -> ExitCode {
     match failure {
         Failure::Usage(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_controls(&message));
             ExitCode::from(EXIT_USAGE)
         }
         Failure::Content(diagnostics) => {
@@ -69,7 +69,7 @@ pub fn report_failure(root: &Path, verb: &str, failure: Failure) -> ExitCode {
             ExitCode::from(EXIT_CONTENT)
         }
         Failure::Io(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", escape_controls(&e.to_string()));
             ExitCode::from(EXIT_CONTENT)
         }
     }

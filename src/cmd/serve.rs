@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use dossier::diagnostics::Diagnostic;
+use dossier::diagnostics::{Diagnostic, escape_controls};
 use dossier::pipeline::Options;
 use dossier::rebuild::Outcome;
 use dossier::serve::{self, Report, ServeOptions};
@@ -76,7 +76,7 @@ fn print_report(root: &Path, last_warnings: &Mutex<Vec<Diagnostic>>, report: Rep
             let what = match files {
                 // The pages rendered after a rebuild (see `Session::render_lagging`).
                 [] => "rendering the print edition, feed and sitemap".to_string(),
-                [one] => format!("{} changed", one.display()),
+                [one] => format!("{} changed", escape_controls(&one.display().to_string())),
                 many => format!("{} files changed", many.len()),
             };
             match outcome {
@@ -107,7 +107,7 @@ fn print_report(root: &Path, last_warnings: &Mutex<Vec<Diagnostic>>, report: Rep
                 }
             }
         }
-        Report::Note(note) => println!("note: {note}"),
+        Report::Note(note) => println!("note: {}", escape_controls(note)),
         Report::Stopped => println!("Stopped."),
     }
 }

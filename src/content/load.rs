@@ -13,7 +13,7 @@ use super::source_text::{decode, split_paragraphs, word_count};
 use super::{Page, PageKind, Source};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::fsutil;
-use crate::slug::{is_valid_id, slugify};
+use crate::slug::{is_valid_id, suggest_id};
 
 /// What loading `content/` produced. Files that failed to load are absent, but their ids are
 /// listed in `broken` so references to them do not add a second, misleading error.
@@ -168,6 +168,16 @@ pub fn scan_content(root: &Path) -> Layout {
         };
     }
 
+    // The walk follows no links below content/, so content/ itself is the one to check here;
+    // a file linked out is refused where it is read.
+    if let Some(target) = fsutil::outside_link(&fsutil::canonical_root(root), &content_dir) {
+        problems.push(Diagnostic::link_outside(Path::new("content"), &target));
+        return Layout {
+            problems,
+            ..Layout::default()
+        };
+    }
+
     let mut walk = walkdir::WalkDir::new(&content_dir)
         .min_depth(1)
         .sort_by_file_name()
@@ -306,6 +316,7 @@ pub fn load_layout(
     let page_jobs = &layout.pages;
     let mut problems = layout.problems.clone();
     let mut broken = layout.broken.clone();
+    let inside = fsutil::canonical_root(root);
 
     // What can be reused is taken out first; the rest is loaded in parallel.
     type Loaded<T> = Option<Result<T, Vec<Diagnostic>>>;
@@ -339,7 +350,7 @@ pub fn load_layout(
         .zip(reused_sources.par_iter_mut())
         .for_each(|((id, text, sidecar), slot)| {
             if slot.is_none() {
-                *slot = Some(load_source(root, id, text, sidecar));
+                *slot = Some(load_source(root, &inside, id, text, sidecar));
             }
         });
     page_jobs
@@ -347,7 +358,7 @@ pub fn load_layout(
         .zip(reused_pages.par_iter_mut())
         .for_each(|((kind, slug, path), slot)| {
             if slot.is_none() {
-                *slot = Some(load_page(root, *kind, slug, path));
+                *slot = Some(load_page(root, &inside, *kind, slug, path));
             }
         });
 
@@ -380,7 +391,7 @@ pub fn load_layout(
             let result = match (changed(path), reuse.pages.remove(path), reuse.failures.remove(path)) {
                 (false, Some(page), _) => Ok(page),
                 (false, None, Some(errors)) => Err(errors),
-                _ => load_page(root, PageKind::Index, "", path),
+                _ => load_page(root, &inside, PageKind::Index, "", path),
             };
             match result {
                 Ok(page) => content.index = Some(page),
@@ -427,7 +438,7 @@ fn invalid_id(id: &str, path: &Path, what: &str) -> Option<Diagnostic> {
     if is_valid_id(id) {
         return None;
     }
-    let suggestion = slugify(id);
+    let suggestion = suggest_id(id);
     let hint = if suggestion.is_empty() {
         "ids are lowercase letters, digits and `-`, starting with a letter or digit".to_string()
     } else {
@@ -440,9 +451,15 @@ fn invalid_id(id: &str, path: &Path, what: &str) -> Option<Diagnostic> {
     )
 }
 
-/// Read a file relative to `root`, turning an I/O failure into a located diagnostic.
-fn read(root: &Path, rel: &Path) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    fsutil::read(&root.join(rel)).map_err(|e| {
+/// Read a file relative to `root`, turning an I/O failure into a located diagnostic. A link
+/// leading outside the dossier (`inside` is the canonical root) is refused before anything
+/// is read through it.
+fn read(root: &Path, inside: &Path, rel: &Path) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let path = root.join(rel);
+    if let Some(target) = fsutil::outside_link(inside, &path) {
+        return Err(vec![Diagnostic::link_outside(rel, &target)]);
+    }
+    fsutil::read(&path).map_err(|e| {
         vec![Diagnostic::error(format!(
             "cannot read `{}`: {}",
             rel.display(),
@@ -452,8 +469,8 @@ fn read(root: &Path, rel: &Path) -> Result<Vec<u8>, Vec<Diagnostic>> {
 }
 
 /// Read a file that must be UTF-8 text; bad bytes are located at the first one.
-fn read_text(root: &Path, rel: &Path) -> Result<String, Vec<Diagnostic>> {
-    let bytes = read(root, rel)?;
+fn read_text(root: &Path, inside: &Path, rel: &Path) -> Result<String, Vec<Diagnostic>> {
+    let bytes = read(root, inside, rel)?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         vec![invalid_utf8(rel, e.as_bytes(), offset)]
@@ -470,13 +487,14 @@ fn invalid_utf8(rel: &Path, bytes: &[u8], offset: usize) -> Diagnostic {
 
 fn load_source(
     root: &Path,
+    inside: &Path,
     id: &str,
     text_path: &Path,
     sidecar_path: &Path,
 ) -> Result<Source, Vec<Diagnostic>> {
     let mut problems = Vec::new();
-    let sidecar_text = read_text(root, sidecar_path);
-    let bytes = read(root, text_path);
+    let sidecar_text = read_text(root, inside, sidecar_path);
+    let bytes = read(root, inside, text_path);
     let sidecar = match &sidecar_text {
         Ok(text) => parse_sidecar(sidecar_path, text)
             .map_err(|mut e| problems.append(&mut e))
@@ -544,11 +562,12 @@ fn load_source(
 
 fn load_page(
     root: &Path,
+    inside: &Path,
     kind: PageKind,
     slug: &str,
     path: &Path,
 ) -> Result<Page, Vec<Diagnostic>> {
-    let text = read_text(root, path)?;
+    let text = read_text(root, inside, path)?;
     let parts = split(path, &text).map_err(|e| vec![e])?;
     let meta = parse_page_meta(kind, path, &text, parts.toml)?;
     Ok(Page {
