@@ -4,10 +4,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// The version, with the commit it was built from when the build could ask git.
+const VERSION: &str = match option_env!("DOSSIER_COMMIT") {
+    Some(_) => concat!(env!("CARGO_PKG_VERSION"), " (", env!("DOSSIER_COMMIT"), ")"),
+    None => env!("CARGO_PKG_VERSION"),
+};
+
 /// dossier turns a folder of primary sources, analyst summaries and timeline events into a
 /// static website where every claim is traceable to the paragraph it rests on.
 #[derive(Debug, Parser)]
-#[command(name = "dossier", version, about, long_about = None)]
+#[command(name = "dossier", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -52,6 +58,9 @@ pub struct DossierArgs {
     /// Include pages marked `draft = true`
     #[arg(long)]
     pub drafts: bool,
+    /// Print every warning (past five of a kind, only their count is printed)
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// `dossier build`.

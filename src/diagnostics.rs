@@ -429,3 +429,83 @@ mod tests {
         assert_eq!(nearest("zzzzzz", ids), None);
     }
 }
+
+/// How many warnings of one kind are printed in full before the rest are counted.
+pub const WARNINGS_IN_FULL: usize = 5;
+
+/// Diagnostics as they are shown: warnings first and errors last, so the last thing on the
+/// screen is what must be fixed; past [`WARNINGS_IN_FULL`] warnings of one kind, the rest are
+/// counted instead of shown. Errors are always shown in full.
+#[derive(Debug, Default)]
+pub struct Shown<'a> {
+    /// Warnings to print in full, in reading order.
+    pub warnings: Vec<&'a Diagnostic>,
+    /// Warnings left out, by kind: the kind's message (names replaced by `…`) and how many.
+    pub left_out: Vec<(String, usize)>,
+    /// Every error, in reading order.
+    pub errors: Vec<&'a Diagnostic>,
+}
+
+/// Choose what to print of `diagnostics` (already in reading order); `all` prints every one.
+pub fn abridge(diagnostics: &[Diagnostic], all: bool) -> Shown<'_> {
+    let mut shown = Shown::default();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for d in diagnostics {
+        if d.is_error() {
+            shown.errors.push(d);
+            continue;
+        }
+        let kind = kind_of(&d.message);
+        let count = seen.entry(kind.clone()).or_insert(0);
+        *count += 1;
+        if all || *count <= WARNINGS_IN_FULL {
+            shown.warnings.push(d);
+        } else if *count == WARNINGS_IN_FULL + 1 {
+            shown.left_out.push((kind, 1));
+        } else if let Some(entry) = shown.left_out.iter_mut().find(|(k, _)| *k == kind) {
+            entry.1 += 1;
+        }
+    }
+    shown
+}
+
+/// A message with its names taken out — what is between backticks becomes `…` — so that
+/// "source `a` is never cited" and "source `b` is never cited" are one kind.
+fn kind_of(message: &str) -> String {
+    let mut kind = String::with_capacity(message.len());
+    for (i, part) in message.split('`').enumerate() {
+        kind.push_str(if i % 2 == 1 { "…" } else { part });
+        kind.push('`');
+    }
+    kind.pop();
+    kind
+}
+
+#[cfg(test)]
+mod abridge_tests {
+    use super::*;
+
+    #[test]
+    fn past_five_warnings_of_a_kind_the_rest_are_counted_and_errors_all_shown() {
+        let mut all = Vec::new();
+        for i in 0..8 {
+            all.push(Diagnostic::warning(format!("source `s{i}` is never cited")));
+        }
+        all.push(Diagnostic::warning(
+            "no base_url: the feed will be relative",
+        ));
+        for i in 0..7 {
+            all.push(Diagnostic::error(format!("no source with id `x{i}`")));
+        }
+        let shown = abridge(&all, false);
+        assert_eq!(shown.warnings.len(), 6);
+        assert_eq!(
+            shown.left_out,
+            vec![("source `…` is never cited".to_string(), 3)]
+        );
+        assert_eq!(shown.errors.len(), 7);
+        let everything = abridge(&all, true);
+        assert_eq!(everything.warnings.len(), 9);
+        assert!(everything.left_out.is_empty());
+    }
+}

@@ -555,7 +555,7 @@ fn check_verifies_without_writing() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout)
-            .contains("Checked 3 sources, 1 summaries, 3 events and 13 citations")
+            .contains("Checked 3 sources, 1 summary, 3 events and 13 citations")
     );
     assert!(!dossier.public().exists());
 }

@@ -4,12 +4,13 @@ use std::process::ExitCode;
 
 use dossier::pipeline::{self, Options, OutputOptions};
 
-use super::{TerminalProgress, counted, print_diagnostics, print_timings, report_failure};
+use super::{TerminalProgress, count, counted, print_diagnostics, print_timings, report_failure};
 use crate::cli::BuildArgs;
 
 /// Build the site and print a one-line summary.
 pub fn run(args: BuildArgs) -> ExitCode {
     let timings = args.timings;
+    super::show_all_warnings(args.dossier.verbose);
     let options = Options {
         root: args.dossier.root.clone(),
         drafts: args.dossier.drafts,
@@ -39,12 +40,12 @@ pub fn run(args: BuildArgs) -> ExitCode {
                 )
             };
             println!(
-                "Built {} pages ({} sources, {} summaries, {} events, {} citations) into {out} in {} ms{warnings}",
-                s.pages,
-                s.sources,
-                s.summaries,
-                s.events,
-                s.citations,
+                "Built {} ({}, {}, {}, {}) into {out} in {} ms{warnings}",
+                count(s.pages, "page", "pages"),
+                count(s.sources, "source", "sources"),
+                count(s.summaries, "summary", "summaries"),
+                count(s.events, "event", "events"),
+                count(s.citations, "citation", "citations"),
                 s.elapsed.as_millis()
             );
             ExitCode::SUCCESS

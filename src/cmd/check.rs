@@ -4,12 +4,13 @@ use std::process::ExitCode;
 
 use dossier::pipeline::{self, Options};
 
-use super::{TerminalProgress, counted, print_diagnostics, print_timings, report_failure};
+use super::{TerminalProgress, count, counted, print_diagnostics, print_timings, report_failure};
 use crate::cli::CheckArgs;
 
 /// Check the dossier and print a one-line verdict.
 pub fn run(args: CheckArgs) -> ExitCode {
     let timings = args.timings;
+    super::show_all_warnings(args.dossier.verbose);
     let options = Options {
         root: args.dossier.root,
         drafts: args.dossier.drafts,
@@ -30,11 +31,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     .to_string()
             };
             println!(
-                "Checked {} sources, {} summaries, {} events and {} citations: {verdict} ({} ms)",
-                s.sources,
-                s.summaries,
-                s.events,
-                s.citations,
+                "Checked {}, {}, {} and {}: {verdict} ({} ms)",
+                count(s.sources, "source", "sources"),
+                count(s.summaries, "summary", "summaries"),
+                count(s.events, "event", "events"),
+                count(s.citations, "citation", "citations"),
                 s.elapsed.as_millis()
             );
             ExitCode::SUCCESS

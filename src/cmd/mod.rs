@@ -10,8 +10,9 @@ pub mod serve;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use dossier::diagnostics::{Diagnostic, Severity, escape_controls};
+use dossier::diagnostics::{self, Diagnostic, Severity, escape_controls};
 use dossier::pipeline::Failure;
 use dossier::progress::Progress;
 use dossier::scaffold::ScaffoldError;
@@ -36,13 +37,36 @@ pub fn scaffold_failure(error: ScaffoldError) -> ExitCode {
     }
 }
 
-/// Print diagnostics to standard error, in order.
+/// Whether every warning is printed (`--verbose`), or past a few of a kind only their count.
+/// Set once by `main` from the command line; a process-wide setting of how to print, read
+/// only here.
+static ALL_WARNINGS: AtomicBool = AtomicBool::new(false);
+
+/// Print every warning, not only the first few of each kind.
+pub fn show_all_warnings(all: bool) {
+    ALL_WARNINGS.store(all, Ordering::Relaxed);
+}
+
+/// Print diagnostics to standard error: warnings first, errors last, so the last thing on the
+/// screen is what must be fixed. Past a few warnings of one kind the rest are counted in one
+/// line (`--verbose` prints them all); errors are always printed in full.
 pub fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
     use std::io::Write;
+    let shown = diagnostics::abridge(diagnostics, ALL_WARNINGS.load(Ordering::Relaxed));
     // Buffered: standard error is not, and a large dossier may have thousands of warnings.
     let mut out = std::io::BufWriter::new(std::io::stderr().lock());
-    for d in diagnostics {
-        // Nothing useful can be done when the terminal is gone.
+    // Nothing useful can be done when the terminal is gone.
+    for d in &shown.warnings {
+        let _ = writeln!(out, "{}", d.render(root));
+    }
+    for (kind, count) in &shown.left_out {
+        let _ = writeln!(
+            out,
+            "warning: {count} more like “{}” not shown (pass --verbose to see every warning)\n",
+            escape_controls(kind)
+        );
+    }
+    for d in &shown.errors {
         let _ = writeln!(out, "{}", d.render(root));
     }
     let _ = out.flush();
@@ -128,9 +152,14 @@ pub fn print_timings(stats: &dossier::pipeline::Stats) {
     eprintln!("timings: {}", stages.join(", "));
 }
 
+/// "1 source", "2 sources": a count with its noun, singular for one.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// "2 errors, 1 warning".
 pub fn counted(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: usize, word: &str| count(n, word, &format!("{word}s"));
     if warnings == 0 {
         plural(errors, "error")
     } else {
