@@ -119,8 +119,10 @@ pub enum Outcome {
     Rebuilt {
         /// Output paths that changed.
         changed: Vec<String>,
-        /// Pages rendered.
+        /// Files rendered: pages, and static files when everything was.
         rendered: usize,
+        /// How many of `changed` are files that no longer exist (the others were rendered).
+        removed: usize,
         /// Warnings.
         warnings: Vec<Diagnostic>,
         /// Wall time.
@@ -308,6 +310,7 @@ impl Session {
             return Outcome::Rebuilt {
                 changed: Vec::new(),
                 rendered: 0,
+                removed: 0,
                 warnings: Vec::new(),
                 elapsed: started.elapsed(),
             };
@@ -340,6 +343,7 @@ impl Session {
         Outcome::Rebuilt {
             changed,
             rendered: wanted.len(),
+            removed: 0,
             warnings: Vec::new(),
             elapsed: started.elapsed(),
         }
@@ -616,7 +620,9 @@ impl Session {
             self.static_paths = statics.iter().map(|f| f.path.clone()).collect();
             new_pages.extend(statics);
         }
-        let rendered_count = wanted.len();
+        let pages_rendered = wanted.len();
+        // Static files are counted with the pages: they are among the files that changed.
+        let rendered_count = new_pages.len();
         let mut changed = Vec::new();
         // Pages and static files that no longer exist go.
         if !unmoved {
@@ -631,10 +637,11 @@ impl Session {
                 keep
             });
         }
+        let removed = changed.len();
         store(&mut self.pages, new_pages, &mut changed);
         changed.sort();
         changed.dedup();
-        if rendered_count > 0 {
+        if pages_rendered > 0 {
             self.search_stale = true;
         }
         if self.pending_all {
@@ -651,6 +658,7 @@ impl Session {
         Outcome::Rebuilt {
             changed,
             rendered: rendered_count,
+            removed,
             warnings: problems,
             elapsed: started.elapsed(),
         }
