@@ -320,4 +320,36 @@ mod tests {
         assert_eq!(rel("/d/.git/index"), None);
         assert_eq!(rel("/elsewhere/site.toml"), None);
     }
+
+    #[test]
+    fn watcher_errors_and_rescan_notices_are_never_dropped() {
+        use notify_debouncer_full::DebouncedEvent;
+        use notify_debouncer_full::notify::event::Flag;
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let watcher = Watcher::new(dir.path()).expect("watches");
+        let mut batch = BTreeSet::new();
+        let mut lost = None;
+        watcher.collect(
+            Err(vec![notify::Error::generic("inotify queue gone")]),
+            &mut batch,
+            &mut lost,
+        );
+        assert!(
+            lost.as_deref()
+                .is_some_and(|l| l.contains("inotify queue gone")),
+            "{lost:?}"
+        );
+        let mut lost = None;
+        let overflow = notify::Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        watcher.collect(
+            Ok(vec![DebouncedEvent::new(
+                overflow,
+                std::time::Instant::now(),
+            )]),
+            &mut batch,
+            &mut lost,
+        );
+        assert!(lost.is_some(), "an overflow means events were missed");
+    }
 }
