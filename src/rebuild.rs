@@ -47,6 +47,9 @@ pub struct Changes {
     pub theme: bool,
     /// The changed files, relative to the root.
     pub files: BTreeSet<PathBuf>,
+    /// A watched folder itself came, went or was replaced, or the watcher lost track of
+    /// events: everything is read again, as at the start (see `Session::rebuild`).
+    pub rescan: bool,
 }
 
 impl Changes {
@@ -70,6 +73,8 @@ impl Changes {
                 .as_slice()
             {
                 [f] if *f == CONFIG_FILE => changes.config = true,
+                // The folder itself: moved away, back, or replaced by a copy.
+                ["content" | "templates" | "static" | "themes"] => changes.rescan = true,
                 ["content", "_index.md"] => {
                     changes.items.insert(Item::Index);
                 }
@@ -95,7 +100,11 @@ impl Changes {
 
     /// Whether anything a build reads changed.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty() && !self.config && !self.theme && self.files.is_empty()
+        self.items.is_empty()
+            && !self.config
+            && !self.theme
+            && !self.rescan
+            && self.files.is_empty()
     }
 }
 
@@ -110,8 +119,10 @@ pub enum Outcome {
     Rebuilt {
         /// Output paths that changed.
         changed: Vec<String>,
-        /// Pages rendered.
+        /// Files rendered: pages, and static files when everything was.
         rendered: usize,
+        /// How many of `changed` are files that no longer exist (the others were rendered).
+        removed: usize,
         /// Warnings.
         warnings: Vec<Diagnostic>,
         /// Wall time.
@@ -190,7 +201,20 @@ impl Session {
     /// Load and build the dossier. The first build may fail; the session then serves nothing
     /// until a change fixes it.
     pub fn start(options: Options) -> Result<(Session, Outcome), Failure> {
-        let started = Instant::now();
+        let (mut session, mut outcome) = Session::load(options, Pages::new(), Instant::now())?;
+        if let Outcome::Rebuilt { changed, .. } = &mut outcome {
+            changed.extend(session.refresh_search());
+        }
+        Ok((session, outcome))
+    }
+
+    /// Read and build everything, comparing with `pages` (what is served): the start, and
+    /// the rescan after a folder came, went or was replaced. The search index is left stale.
+    fn load(
+        options: Options,
+        pages: Pages,
+        started: Instant,
+    ) -> Result<(Session, Outcome), Failure> {
         let (config, config_problems) = load_config(&options.root)?;
         let theme = load_theme_for(&options.root, config.as_ref());
         let layout = scan_content(&options.root);
@@ -209,7 +233,7 @@ impl Session {
             layout,
             resolved,
             site,
-            pages: Pages::new(),
+            pages,
             pending: BTreeSet::new(),
             pending_all: true,
             static_paths: BTreeSet::new(),
@@ -220,10 +244,7 @@ impl Session {
             counts,
             page_index: None,
         };
-        let mut outcome = session.finish(started, content_problems, site_problems);
-        if let Outcome::Rebuilt { changed, .. } = &mut outcome {
-            changed.extend(session.refresh_search());
-        }
+        let outcome = session.finish(started, content_problems, site_problems);
         Ok((session, outcome))
     }
 
@@ -289,6 +310,7 @@ impl Session {
             return Outcome::Rebuilt {
                 changed: Vec::new(),
                 rendered: 0,
+                removed: 0,
                 warnings: Vec::new(),
                 elapsed: started.elapsed(),
             };
@@ -321,6 +343,7 @@ impl Session {
         Outcome::Rebuilt {
             changed,
             rendered: wanted.len(),
+            removed: 0,
             warnings: Vec::new(),
             elapsed: started.elapsed(),
         }
@@ -347,6 +370,14 @@ impl Session {
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Failure> {
         let started = Instant::now();
         let root = self.options.root.clone();
+        // A folder under content/ that appeared, vanished or was replaced holds files the
+        // changed paths do not name: read everything again, as a fresh start does.
+        if changes.rescan || self.folder_changed(&changes.files) {
+            let (session, outcome) =
+                Session::load(self.options.clone(), self.pages.clone(), started)?;
+            *self = session;
+            return Ok(outcome);
+        }
         if changes.config {
             let (config, problems) = load_config(&root)?;
             self.config = config;
@@ -472,6 +503,30 @@ impl Session {
         Ok(self.finish(started, content_problems, site_problems))
     }
 
+    /// Whether one of the changed paths under content/ is a folder, or was one when
+    /// content/ was last walked.
+    fn folder_changed(&self, files: &BTreeSet<PathBuf>) -> bool {
+        let root = &self.options.root;
+        let under_content = || files.iter().filter(|f| f.starts_with("content"));
+        if under_content().any(|f| root.join(f).is_dir()) {
+            return true;
+        }
+        let vanished: Vec<&PathBuf> = under_content()
+            .filter(|f| self.layout.paths.contains(*f) && !root.join(f).exists())
+            .collect();
+        if vanished.is_empty() {
+            return false;
+        }
+        // Once for all the vanished paths, so removing many files stays linear.
+        let folders: HashSet<&Path> = self
+            .layout
+            .paths
+            .iter()
+            .filter_map(|p| p.parent())
+            .collect();
+        vanished.iter().any(|f| folders.contains(f.as_path()))
+    }
+
     /// Render what is pending if the dossier is free of errors.
     fn finish(
         &mut self,
@@ -565,7 +620,9 @@ impl Session {
             self.static_paths = statics.iter().map(|f| f.path.clone()).collect();
             new_pages.extend(statics);
         }
-        let rendered_count = wanted.len();
+        let pages_rendered = wanted.len();
+        // Static files are counted with the pages: they are among the files that changed.
+        let rendered_count = new_pages.len();
         let mut changed = Vec::new();
         // Pages and static files that no longer exist go.
         if !unmoved {
@@ -580,10 +637,11 @@ impl Session {
                 keep
             });
         }
+        let removed = changed.len();
         store(&mut self.pages, new_pages, &mut changed);
         changed.sort();
         changed.dedup();
-        if rendered_count > 0 {
+        if pages_rendered > 0 {
             self.search_stale = true;
         }
         if self.pending_all {
@@ -600,6 +658,7 @@ impl Session {
         Outcome::Rebuilt {
             changed,
             rendered: rendered_count,
+            removed,
             warnings: problems,
             elapsed: started.elapsed(),
         }

@@ -498,3 +498,117 @@ fn a_writing_session_of_many_edits_stays_equal_to_full_builds() {
     std::fs::remove_file(dossier.root.join("content/summaries/budget-lines.md")).expect("remove");
     apply(&["content/summaries/budget-lines.md"], true);
 }
+
+#[test]
+fn a_folder_replaced_by_a_copy_with_one_more_file_is_read_again() {
+    assert_incremental_equals_full(|d| {
+        let events = d.root.join("content/events");
+        let copy = d.root.with_file_name("events-copy");
+        common::copy_tree(&events, &copy);
+        std::fs::write(
+            copy.join("dredging-resumes.md"),
+            "+++\ntitle = \"Dredging resumes\"\ndate = 2021-03-01\n+++\n\nWork starts again.\n",
+        )
+        .expect("write");
+        std::fs::rename(&events, d.root.with_file_name("events-old")).expect("move away");
+        std::fs::rename(&copy, &events).expect("move in");
+        // All a watcher may report: the folder, not the files in it.
+        vec!["content/events"]
+    });
+}
+
+#[test]
+fn content_moved_away_fails_and_moved_back_equals_a_full_build() {
+    let dossier = Dossier::harbour();
+    let mut session = start(&dossier);
+    let before = session.pages().clone();
+    let away = dossier.root.with_file_name("content-away");
+    std::fs::rename(dossier.root.join("content"), &away).expect("move away");
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from("content")]))
+        .expect("rebuilds");
+    let Outcome::Failed { diagnostics, .. } = outcome else {
+        panic!("a dossier without content/ built: {outcome:?}")
+    };
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.message.contains("no `content/` folder")),
+        "{diagnostics:?}"
+    );
+    assert_eq!(session.pages(), &before, "the last good pages are kept");
+    std::fs::rename(&away, dossier.root.join("content")).expect("move back");
+    replace(
+        &dossier,
+        "content/summaries/cost-overrun.md",
+        "a claim the council's release repeats",
+        "a claim the release repeats twice",
+    );
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from("content")]))
+        .expect("rebuilds");
+    let Outcome::Rebuilt { changed, .. } = outcome else {
+        panic!("moved back, it still fails: {outcome:?}")
+    };
+    assert!(
+        changed.contains(&"summaries/cost-overrun/index.html".to_string()),
+        "{changed:?}"
+    );
+    session.settle();
+    assert_same(session.pages(), &full_build(&dossier));
+}
+
+/// The rebuild's own account of itself: what differs was rendered, unless it was removed.
+fn assert_counts_add_up(outcome: &Outcome) {
+    let Outcome::Rebuilt {
+        changed,
+        rendered,
+        removed,
+        ..
+    } = outcome
+    else {
+        panic!("rebuild failed: {outcome:?}")
+    };
+    assert!(*removed <= changed.len(), "{outcome:?}");
+    assert!(
+        changed.len() - removed <= *rendered,
+        "{} of {rendered} rendered files differ: {changed:?}",
+        changed.len() - removed
+    );
+}
+
+#[test]
+fn the_counts_of_a_rebuild_add_up() {
+    let dossier = Dossier::harbour();
+    let mut session = start(&dossier);
+    // Every page and static file changes with the title; a removed summary takes its page
+    // with it.
+    replace(
+        &dossier,
+        "site.toml",
+        "title = \"The Kestrel Bay dredging contract\"",
+        "title = \"Kestrel Bay dredging\"",
+    );
+    dossier.write("static/extra.css", "body { color: black }");
+    let outcome = session
+        .rebuild(&Changes::from_paths(
+            ["site.toml", "static/extra.css"].map(PathBuf::from),
+        ))
+        .expect("rebuilds");
+    assert_counts_add_up(&outcome);
+    let extra = "content/summaries/extra.md";
+    dossier.write(extra, "+++\ntitle = \"Extra\"\n+++\n\nA page to remove.\n");
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from(extra)]))
+        .expect("rebuilds");
+    assert_counts_add_up(&outcome);
+    std::fs::remove_file(dossier.root.join(extra)).expect("rm");
+    let outcome = session
+        .rebuild(&Changes::from_paths([PathBuf::from(extra)]))
+        .expect("rebuilds");
+    assert_counts_add_up(&outcome);
+    let Outcome::Rebuilt { removed, .. } = &outcome else {
+        unreachable!()
+    };
+    assert!(*removed >= 1, "the summary's page went: {outcome:?}");
+}

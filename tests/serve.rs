@@ -525,3 +525,252 @@ fn the_search_index_catches_up_with_an_edit() {
         shard.status == 200 && shard.body.contains("\"zymurgy\"")
     });
 }
+
+/// One request with the Host header (and request target) given.
+fn request_for_host(addr: &str, target: &str, host: Option<&str>) -> Response {
+    let mut stream = TcpStream::connect(addr).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\n{host}Connection: close\r\n\r\n"
+    )
+    .expect("writes");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("reads");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    Response {
+        status,
+        headers: Vec::new(),
+        body: body.to_string(),
+    }
+}
+
+#[test]
+fn requests_for_another_host_are_refused_and_loopback_names_answered() {
+    let dossier = Dossier::harbour();
+    let server = Server::start(&dossier, &[]);
+    let port = server.addr.rsplit(':').next().expect("port");
+    // What a page elsewhere sends once its name is rebound onto 127.0.0.1.
+    for host in ["evil.example", &format!("evil.example:{port}")] {
+        let refused = request_for_host(&server.addr, "/", Some(host));
+        assert_eq!(refused.status, 403, "{host}");
+        assert!(refused.body.contains("DNS rebinding"), "{}", refused.body);
+        assert!(!refused.body.contains("dredging"), "nothing of the dossier");
+    }
+    let events = request_for_host(&server.addr, "/__dossier/events", Some("evil.example"));
+    assert_eq!(events.status, 403, "the event stream is guarded too");
+    let absolute = request_for_host(&server.addr, "http://evil.example/", Some(&server.addr));
+    assert_eq!(absolute.status, 403, "an absolute URI for another host");
+    assert_eq!(request_for_host(&server.addr, "/", None).status, 403);
+    for host in [
+        format!("localhost:{port}"),
+        format!("preview.localhost:{port}"),
+        server.addr.clone(),
+        format!("[::1]:{port}"),
+    ] {
+        let answered = request_for_host(&server.addr, "/", Some(&host));
+        assert_eq!(answered.status, 200, "{host}");
+        assert!(answered.body.contains("dredging"), "{host}");
+    }
+}
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    let dossier = Dossier::harbour();
+    let server = Server::start(&dossier, &[]);
+    let mut stream = TcpStream::connect(&server.addr).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(40)))
+        .expect("timeout");
+    let started = Instant::now();
+    stream.write_all(b"GET / HT").expect("writes");
+    let mut rest = Vec::new();
+    // Ends when the server closes (a reset is a close too); a read timeout is the failure.
+    if let Err(e) = stream.read_to_end(&mut rest) {
+        assert!(
+            !matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ),
+            "still open after {:?}",
+            started.elapsed()
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "closed only after {:?}",
+        started.elapsed()
+    );
+    // The server still answers others.
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn a_doubled_slash_never_redirects_to_another_host() {
+    let dossier = Dossier::harbour();
+    let server = Server::start(&dossier, &[]);
+    for path in ["//sources", "///sources"] {
+        let response = server.get(path);
+        assert_eq!(response.status, 301, "{path}");
+        assert_eq!(response.header("location"), Some("/sources/"), "{path}");
+    }
+}
+
+#[test]
+fn serving_on_every_interface_links_to_a_reachable_address() {
+    let dossier = Dossier::harbour();
+    let server = Server::start(&dossier, &["--interface", "0.0.0.0"]);
+    assert!(
+        server.addr.starts_with("127.0.0.1:"),
+        "prints a reachable address: {}",
+        server.addr
+    );
+    let feed = server.get("/atom.xml");
+    assert_eq!(feed.status, 200);
+    assert!(
+        feed.body.contains(&format!("http://{}/", server.addr)),
+        "{}",
+        feed.body
+    );
+    assert!(!feed.body.contains("0.0.0.0"), "{}", feed.body);
+}
+
+/// Poll until what is served equals a fresh build of the dossier as it now is (the reload
+/// script aside), or fail naming the stale pages.
+fn assert_serves_a_fresh_build(server: &Server, dossier: &Dossier) {
+    // Built once: reading the dossier again and again would keep the watcher busy, and the
+    // search index waits for quiet.
+    let options = dossier::pipeline::Options {
+        root: dossier.root.clone(),
+        drafts: false,
+        base_url: Some(format!("http://{}", server.addr)),
+    };
+    let (session, _) = dossier::rebuild::Session::start(options).expect("a dossier");
+    let expected: Vec<(String, String)> = session
+        .pages()
+        .iter()
+        .map(|(path, bytes)| {
+            let bytes = if path.ends_with(".html") {
+                dossier::serve::live::inject(bytes)
+            } else {
+                bytes.to_vec()
+            };
+            (path.clone(), String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let stale: Vec<&String> = expected
+            .iter()
+            .filter(|(path, body)| {
+                let served = server.get(&format!("/{path}"));
+                served.status != 200 || served.body != *body
+            })
+            .map(|(path, _)| path)
+            .collect();
+        if stale.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "stale pages: {stale:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn content_moved_away_shows_an_error_and_moved_back_recovers() {
+    let dossier = Dossier::harbour();
+    let server = Server::start(&dossier, &[]);
+    let events = subscribe(&server.addr);
+    let away = dossier.root.with_file_name("content-away");
+    std::fs::rename(dossier.root.join("content"), &away).expect("move away");
+    let (name, data) = events
+        .recv_timeout(Duration::from_secs(10))
+        .expect("an errors event");
+    assert_eq!(name, "errors");
+    assert!(data.contains("no `content/` folder"), "{data}");
+    // The last good build stays served, with the errors over it for tabs opened now.
+    assert_eq!(server.get("/").status, 200);
+    let late = subscribe(&server.addr);
+    let (name, _) = late.recv_timeout(Duration::from_secs(5)).expect("errors");
+    assert_eq!(name, "errors");
+
+    std::fs::rename(&away, dossier.root.join("content")).expect("move back");
+    let (name, data) = events
+        .recv_timeout(Duration::from_secs(10))
+        .expect("a reload event");
+    assert_eq!(name, "reload", "{data}");
+    // Later edits are seen, and what is served equals a fresh build.
+    edit(
+        &dossier,
+        "content/summaries/cost-overrun.md",
+        "a claim the council's release repeats",
+        "a claim the release repeats twice",
+    );
+    eventually("the later edit to be served", || {
+        server
+            .get("/summaries/cost-overrun/")
+            .body
+            .contains("repeats twice")
+    });
+    assert_serves_a_fresh_build(&server, &dossier);
+}
+
+const NEW_EVENT: &str = "+++\ntitle = \"Dredging resumes\"\ndate = 2021-03-01\nsources = [\"courier-report\"]\n+++\n\nThe [Courier](src:courier-report#p3) reports work again.\n";
+
+#[test]
+fn the_events_folder_replaced_by_a_copy_with_one_more_event_is_read() {
+    let dossier = Dossier::harbour();
+    let server = Server::start(&dossier, &[]);
+    assert!(!server.get("/timeline/").body.contains("Dredging resumes"));
+    // As a checkout of another branch does: the folder goes, a new one takes its place.
+    let copy = dossier.root.with_file_name("events-copy");
+    common::copy_tree(&dossier.root.join("content/events"), &copy);
+    std::fs::write(copy.join("dredging-resumes.md"), NEW_EVENT).expect("write");
+    std::fs::rename(
+        dossier.root.join("content/events"),
+        dossier.root.with_file_name("events-old"),
+    )
+    .expect("move away");
+    std::fs::rename(&copy, dossier.root.join("content/events")).expect("move in");
+    eventually("the new event on the timeline", || {
+        server.get("/timeline/").body.contains("Dredging resumes")
+    });
+    assert_serves_a_fresh_build(&server, &dossier);
+    // Later edits in the new folder are seen too.
+    edit(
+        &dossier,
+        "content/events/dredging-resumes.md",
+        "reports work again",
+        "reports the dredgers back",
+    );
+    eventually("the edit to the new event", || {
+        server.get("/timeline/").body.contains("dredgers back")
+    });
+    assert_serves_a_fresh_build(&server, &dossier);
+}
+
+#[test]
+fn a_folder_moved_into_content_is_read() {
+    // The shipped dossier: its pages show no more of the site when events arrive, so only
+    // reading the new folder brings them.
+    let dossier = Dossier::shipped();
+    let outside = dossier.root.with_file_name("events-elsewhere");
+    std::fs::rename(dossier.root.join("content/events"), &outside).expect("move out");
+    let server = Server::start(&dossier, &[]);
+    let title = "Meta releases Llama 3";
+    assert!(!server.get("/timeline/").body.contains(title));
+    std::fs::rename(&outside, dossier.root.join("content/events")).expect("move in");
+    eventually("the events on the timeline", || {
+        server.get("/timeline/").body.contains(title)
+    });
+    assert_serves_a_fresh_build(&server, &dossier);
+}

@@ -83,13 +83,19 @@ fn print_report(root: &Path, last_warnings: &Mutex<Vec<Diagnostic>>, report: Rep
                 Outcome::Rebuilt {
                     changed,
                     rendered,
+                    removed,
                     warnings,
                     elapsed,
                 } => {
                     print_new_warnings(warnings);
+                    // Removed files are among the changed ones but were not rendered.
+                    let gone = match removed {
+                        0 => String::new(),
+                        n => format!(", {n} removed"),
+                    };
                     println!(
-                        "{what}: {} of {rendered} re-rendered pages differ, in {} ms",
-                        changed.len(),
+                        "{what}: {} of {rendered} re-rendered files differ{gone}, in {} ms",
+                        changed.len().saturating_sub(*removed),
                         elapsed.as_millis()
                     );
                 }

@@ -1,16 +1,21 @@
 //! The HTTP side of `serve`, on axum: pages come from the build held in memory, never from the
 //! disk, so nothing outside the output can be served whatever the request says. Pretty URLs,
 //! `HEAD`, the site's 404 page, no directory listings; requests that try to climb out
-//! (`..`, encoded dots or slashes) are refused outright.
+//! (`..`, encoded dots or slashes) are refused outright. Only requests addressed to this
+//! machine by a loopback name or an IP address are answered, so a page elsewhere cannot read
+//! the preview through DNS rebinding; a client that never finishes its headers is cut off.
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -107,12 +112,121 @@ impl AppState {
     }
 }
 
-/// The routes: the event stream, and every other path looked up in the build.
+/// The routes: the event stream, and every other path looked up in the build; requests for
+/// another host are refused before either.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(page)
         .with_state(state)
+        .layer(middleware::from_fn(check_host))
+}
+
+/// How long a client may take to send a request's headers before its connection is closed.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Answer connections on `listener` with `app` until `shutdown` completes, then let open
+/// connections finish their requests (event streams end when the state is closed).
+pub async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let (stop, stopping) = watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it was taken: the
+                // listener itself is fine, so try again shortly.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut stopping = stopping.clone();
+        tokio::spawn(async move {
+            // axum::serve sets no timer, so hyper cannot time out headers: serve by hand.
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = stopping.changed() => connection.as_mut().graceful_shutdown(),
+            }
+            // A failed connection is the client's business, not the server's.
+            let _ = connection.await;
+        });
+    }
+    drop(stopping);
+    let _ = stop.send(());
+    // Every connection holds a receiver until it ends.
+    stop.closed().await;
+}
+
+/// Refuse a request whose Host (or absolute URI) is not this machine by a loopback name or an
+/// IP address. A browser tricked by DNS rebinding sends the attacker's host name, which is
+/// refused; a name cannot be rebound onto an IP literal, so those are safe to answer (as
+/// webpack-dev-server and Vite do). A request without Host (HTTP/1.0) comes from no browser,
+/// but is refused too: every client worth using sends one.
+async fn check_host(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    let authority = request.uri().authority().map(|a| a.as_str());
+    match host {
+        Some(host) if allowed_host(host) && authority.is_none_or(allowed_host) => {
+            next.run(request).await
+        }
+        _ => {
+            let asked = authority.or(host).unwrap_or("no host at all");
+            let text = format!(
+                "dossier serve answers only requests for localhost or an IP address of this machine, and this one was for {asked}: open the address `dossier serve` printed. (This keeps other sites from reading the preview through DNS rebinding.)\n"
+            );
+            (StatusCode::FORBIDDEN, text).into_response()
+        }
+    }
+}
+
+/// Whether a Host value (`name[:port]`) names this machine: `localhost`, a name under
+/// `.localhost` (which resolves to loopback by definition), or an IP address.
+pub fn allowed_host(host: &str) -> bool {
+    let host = host.trim();
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((inside, after)) = rest.split_once(']') else {
+            return false;
+        };
+        if inside.parse::<Ipv6Addr>().is_err() {
+            return false;
+        }
+        (
+            None,
+            after
+                .strip_prefix(':')
+                .or(Some(after).filter(|a| a.is_empty())),
+        )
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) => (Some(name), Some(port)),
+            None => (Some(host), Some("")),
+        }
+    };
+    let port_ok = port.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let name_ok = name.is_none_or(|name| {
+        let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+        name == "localhost" || name.ends_with(".localhost") || name.parse::<Ipv4Addr>().is_ok()
+    });
+    port_ok && name_ok
 }
 
 async fn events(State(state): State<Arc<AppState>>) -> Response {
@@ -175,7 +289,8 @@ pub fn lookup(raw: &str, pages: &Pages) -> Lookup {
     if pages.contains_key(key) {
         Lookup::Found(key.to_string())
     } else if pages.contains_key(&format!("{key}/index.html")) {
-        Lookup::Redirect(format!("{raw}/"))
+        // One leading slash: `//sources/` would send the browser to the host `sources`.
+        Lookup::Redirect(format!("/{}/", raw.trim_start_matches('/')))
     } else {
         Lookup::NotFound
     }
@@ -382,5 +497,51 @@ mod tests {
             assert_eq!(lookup(path, &p), Lookup::Refused, "{path}");
         }
         assert_eq!(lookup("//etc/passwd", &p), Lookup::NotFound);
+    }
+
+    #[test]
+    fn a_folder_redirect_never_names_another_host() {
+        let p = pages();
+        for path in ["//sources/a", "///sources/a"] {
+            assert_eq!(
+                lookup(path, &p),
+                Lookup::Redirect("/sources/a/".into()),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_loopback_names_and_addresses_are_answered() {
+        for host in [
+            "localhost",
+            "localhost:4000",
+            "LocalHost:4000",
+            "localhost.",
+            "app.localhost:4000",
+            "127.0.0.1",
+            "127.0.0.1:4000",
+            "127.8.9.10:1",
+            "[::1]",
+            "[::1]:4000",
+            "192.168.1.20:4000",
+            "0.0.0.0:4000",
+        ] {
+            assert!(allowed_host(host), "{host} refused");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "evil.example:4000",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io:4000",
+            "[::1",
+            "[evil]:80",
+            "[::1]x",
+            "localhost:80x",
+            "localhost:4000:1",
+        ] {
+            assert!(!allowed_host(host), "{host} allowed");
+        }
     }
 }

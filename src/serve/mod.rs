@@ -86,7 +86,18 @@ async fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
     let local = listener
         .local_addr()
         .map_err(|e| Failure::Usage(e.to_string()))?;
-    let url = format!("http://{local}/");
+    // Bound to every interface, the server is still reached on this machine by loopback:
+    // `0.0.0.0` is no address a page can link to.
+    let reachable = match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), local.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(std::net::Ipv6Addr::LOCALHOST.into(), local.port())
+        }
+        _ => local,
+    };
+    let url = format!("http://{reachable}/");
 
     // Watch before the first build, so a file saved while it runs is not missed.
     let watcher = watch::Watcher::new(&options.build.root).map_err(|e| {
@@ -106,6 +117,12 @@ async fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
         outcome: &outcome,
     });
 
+    if reachable != local {
+        report(Report::Note(&format!(
+            "listening on every interface ({local}): other machines reach it at this machine's IP addresses, port {}",
+            local.port()
+        )));
+    }
     if let Some(note) = &watcher.note {
         report(Report::Note(note));
     }
@@ -128,10 +145,7 @@ async fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
         // Ending the event streams lets open connections close.
         shutdown_state.close();
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| Failure::Usage(format!("the server stopped: {e}")))?;
+    http::serve_connections(listener, app, shutdown).await;
     report(Report::Stopped);
     Ok(())
 }
@@ -159,8 +173,8 @@ fn rebuild_loop(
         } else {
             None
         };
-        let batch = match watcher.next_batch_within(wait) {
-            watch::Batch::Changed(batch) => batch,
+        let (batch, lost_track) = match watcher.next_batch_within(wait) {
+            watch::Batch::Changed { paths, lost_track } => (paths, lost_track),
             watch::Batch::Quiet if watcher.has_stopped() => return,
             watch::Batch::Quiet if !session.lagging().is_empty() => {
                 failed = render_lagging(&mut session, state, report);
@@ -185,7 +199,14 @@ fn rebuild_loop(
             report(Report::Note(&note));
         }
         let files: Vec<PathBuf> = batch.into_iter().collect();
-        let changes = Changes::from_paths(files.iter().cloned());
+        let mut changes = Changes::from_paths(files.iter().cloned());
+        if let Some(why) = lost_track {
+            // Never silence: say so, and read everything again.
+            report(Report::Note(&format!(
+                "{why}; reading the whole dossier again"
+            )));
+            changes.rescan = true;
+        }
         let outcome = match session.rebuild(&changes) {
             Ok(outcome) => outcome,
             // site.toml was deleted or the root became unreadable: report and keep serving.

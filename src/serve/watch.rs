@@ -3,6 +3,9 @@
 //! Editors save in many ways — write to a temporary file and rename, truncate then write,
 //! bursts of events — so events are gathered for a short quiet period, reduced to the set of
 //! paths touched, and the rebuild re-walks `content/` rather than trusting event kinds.
+//! A watched folder that is moved away, back, or replaced by a copy (as `git checkout` and
+//! some editors do) is watched again; when the watcher may have missed events (an error, an
+//! overflow of the system's queue) the batch says so, and everything is read again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -41,13 +44,25 @@ impl Backend {
             Backend::Polling(d) => d.watch(path, mode),
         }
     }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        match self {
+            Backend::Native(d) => d.unwatch(path),
+            Backend::Polling(d) => d.unwatch(path),
+        }
+    }
 }
 
 /// What waiting for changes gave.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Batch {
     /// Paths that changed, relative to the root.
-    Changed(BTreeSet<PathBuf>),
+    Changed {
+        /// The paths.
+        paths: BTreeSet<PathBuf>,
+        /// Why events may have been missed, when they may: everything must be read again.
+        lost_track: Option<String>,
+    },
     /// Nothing changed in the time given (or the watcher stopped).
     Quiet,
 }
@@ -178,12 +193,13 @@ impl Watcher {
             };
             self.news.store(false, Ordering::Release);
             let mut batch = BTreeSet::new();
-            self.collect(first, &mut batch);
+            let mut lost_track = None;
+            self.collect(first, &mut batch, &mut lost_track);
             // The debouncer already waited for the files to be quiet (an editor's save is
             // several events); take whatever else has arrived, without waiting for more.
             loop {
                 match self.events.try_recv() {
-                    Ok(more) => self.collect(more, &mut batch),
+                    Ok(more) => self.collect(more, &mut batch, &mut lost_track),
                     Err(TryRecvError::Empty) => break,
                     Err(TryRecvError::Disconnected) => {
                         self.stopped = true;
@@ -191,12 +207,27 @@ impl Watcher {
                     }
                 }
             }
-            // A watched folder may have just been created.
+            // A watched folder itself moved or was replaced: its watch follows the old folder
+            // (or died with it), so it is watched again wherever it now is.
+            let moved: Vec<&'static str> = WATCHED_DIRS
+                .into_iter()
+                .filter(|dir| lost_track.is_some() || batch.contains(Path::new(dir)))
+                .collect();
+            for dir in moved {
+                if self.watched.remove(dir) {
+                    // Already gone with its folder, perhaps: nothing to undo then.
+                    let _ = self.backend.unwatch(&self.root.join(dir));
+                }
+            }
+            // A watched folder may have just been created (or come back).
             if let Err(e) = self.watch_all() {
                 self.note = Some(format!("cannot watch a new folder: {e}"));
             }
-            if !batch.is_empty() {
-                return Batch::Changed(batch);
+            if !batch.is_empty() || lost_track.is_some() {
+                return Batch::Changed {
+                    paths: batch,
+                    lost_track,
+                };
             }
             if self.stopped {
                 return Batch::Quiet;
@@ -215,9 +246,26 @@ impl Watcher {
         self.stopped
     }
 
-    fn collect(&self, result: DebounceEventResult, batch: &mut BTreeSet<PathBuf>) {
-        let Ok(events) = result else { return };
+    fn collect(
+        &self,
+        result: DebounceEventResult,
+        batch: &mut BTreeSet<PathBuf>,
+        lost_track: &mut Option<String>,
+    ) {
+        let events = match result {
+            Ok(events) => events,
+            Err(errors) => {
+                let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                *lost_track = Some(format!("the file watcher failed ({})", errors.join("; ")));
+                return;
+            }
+        };
         for event in events {
+            // The system's queue overflowed (notify's rescan notice): events were lost.
+            if event.event.need_rescan() || matches!(event.event.kind, EventKind::Other) {
+                *lost_track = Some("the file watcher missed changes (too many at once)".into());
+                continue;
+            }
             // Reading a file is an event too, and every rebuild reads: only writes,
             // creations, removals and renames matter.
             let write_closed = matches!(
@@ -271,5 +319,37 @@ mod tests {
         assert_eq!(rel("/d/content/summaries/a.md~"), None);
         assert_eq!(rel("/d/.git/index"), None);
         assert_eq!(rel("/elsewhere/site.toml"), None);
+    }
+
+    #[test]
+    fn watcher_errors_and_rescan_notices_are_never_dropped() {
+        use notify_debouncer_full::DebouncedEvent;
+        use notify_debouncer_full::notify::event::Flag;
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let watcher = Watcher::new(dir.path()).expect("watches");
+        let mut batch = BTreeSet::new();
+        let mut lost = None;
+        watcher.collect(
+            Err(vec![notify::Error::generic("inotify queue gone")]),
+            &mut batch,
+            &mut lost,
+        );
+        assert!(
+            lost.as_deref()
+                .is_some_and(|l| l.contains("inotify queue gone")),
+            "{lost:?}"
+        );
+        let mut lost = None;
+        let overflow = notify::Event::new(EventKind::Other).set_flag(Flag::Rescan);
+        watcher.collect(
+            Ok(vec![DebouncedEvent::new(
+                overflow,
+                std::time::Instant::now(),
+            )]),
+            &mut batch,
+            &mut lost,
+        );
+        assert!(lost.is_some(), "an overflow means events were missed");
     }
 }
