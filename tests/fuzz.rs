@@ -505,7 +505,11 @@ fn whole_dossiers_check_and_build_safely() {
             });
             let out = tmp.path().join("out");
             let built = timed("build", &shown, || {
-                dossier::pipeline::build(&options, Some(&out), &dossier::progress::Silent)
+                let output = dossier::pipeline::OutputOptions {
+                    dir: Some(out.clone()),
+                    force: false,
+                };
+                dossier::pipeline::build(&options, &output, &dossier::progress::Silent)
             });
             // `check` promises what `build` does: both succeed or both fail.
             assert_eq!(checked.is_ok(), built.is_ok(), "{shown}");
