@@ -13,7 +13,9 @@
 //   - at 1280 px: a meta description and Open Graph tags (og:url = BASE_URL + path), and the
 //     CSS and JS the page loads stay under the budget (per page: search.js counts only on the
 //     search page, the one page that loads it).
-// Then: nothing overflows at 360 px and 1440 px either; a missing page at depth gets the
+// Then: nothing overflows at 360 px and 1440 px either; at 375, 768, 1024, 1280 and 1600 px no
+// element's content is wider than its own box (unless it is a scroll container); the source
+// page's verbatim text starts on the first screen at 1280×800, 1440×900 and 1600×900; a missing page at depth gets the
 // styled 404; the matrix scrolls in its own box with a sticky header row and term column;
 // keyboard tabbing reaches every citation, each shows its preview, every focus is visible;
 // hovering a citation shows the preview too; the print stylesheet hides navigation and prints
@@ -296,6 +298,92 @@ const edgeResults = await pool(
 );
 for (const [name, ok, detail] of edgeResults) check(name, ok, detail);
 
+// At the common widths, no element's content spills out of its own box sideways: an element
+// whose overflow is visible must be at least as wide as what it holds (scroll containers, which
+// are meant to scroll, are exempt; so are boxes hidden for screen readers only).
+const boxResults = await pool(
+  Object.entries(PAGES).flatMap(([name, rel]) => [375, 768, 1024, 1280, 1600].map((width) => ({ name, rel, width }))),
+  2,
+  async ({ name, rel, width }) => {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const { page } = await open(context, rel, { ready: READY[name] });
+    const spills = await page.evaluate(() => {
+      // Every line of text is measured against the content box of the block that holds it;
+      // text inside something that scrolls, or inside a box hidden for screen readers, is
+      // allowed past it. Decoration (borders, pseudo-element dots) is not content.
+      const out = [];
+      const blockOf = (node) => {
+        let el = node.parentElement;
+        while (el && ['inline', 'contents'].includes(getComputedStyle(el).display)) el = el.parentElement;
+        return el;
+      };
+      const scrolls = (el) => {
+        for (let e = el; e && e !== document.body; e = e.parentElement) {
+          const st = getComputedStyle(e);
+          if (st.overflowX !== 'visible' || st.overflowY !== 'visible') return true;
+        }
+        return false;
+      };
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      const seen = new Set();
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.textContent.trim()) continue;
+        const box = blockOf(node);
+        if (!box || seen.has(box) || box.clientWidth <= 1 || scrolls(box)) continue;
+        const st = getComputedStyle(box);
+        const outer = box.getBoundingClientRect();
+        const left = outer.left + parseFloat(st.borderLeftWidth) + parseFloat(st.paddingLeft);
+        const right = outer.right - parseFloat(st.borderRightWidth) - parseFloat(st.paddingRight);
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const r of range.getClientRects()) {
+          if (r.width === 0) continue;
+          if (r.right > right + 1 || r.left < left - 1) {
+            seen.add(box);
+            const id = box.id ? `#${box.id}` : '';
+            const cls = box.classList.length ? `.${[...box.classList].join('.')}` : '';
+            const by = Math.round(Math.max(r.right - right, left - r.left));
+            out.push(`${box.tagName.toLowerCase()}${id}${cls}: "${node.textContent.trim().slice(0, 40)}" runs ${by}px past its box`);
+            break;
+          }
+        }
+      }
+      // Inline-level boxes (inline-block badges, images) flow in lines like text: the same rule.
+      for (const el of document.body.querySelectorAll('*')) {
+        const display = getComputedStyle(el).display;
+        if (!display.startsWith('inline-') && !['IMG', 'SVG', 'VIDEO'].includes(el.tagName.toUpperCase())) continue;
+        if (el.getClientRects().length === 0) continue;
+        const box = blockOf(el);
+        if (!box || seen.has(box) || box.clientWidth <= 1 || scrolls(box)) continue;
+        const st = getComputedStyle(box);
+        const outer = box.getBoundingClientRect();
+        const right = outer.right - parseFloat(st.borderRightWidth) - parseFloat(st.paddingRight);
+        const left = outer.left + parseFloat(st.borderLeftWidth) + parseFloat(st.paddingLeft);
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && (r.right > right + 1 || r.left < left - 1)) {
+          seen.add(box);
+          const cls = box.classList.length ? `.${[...box.classList].join('.')}` : '';
+          out.push(`${box.tagName.toLowerCase()}${cls}: <${el.tagName.toLowerCase()}> "${el.textContent.trim().slice(0, 40)}" runs ${Math.round(Math.max(r.right - right, left - r.left))}px past its box`);
+        }
+      }
+      return out;
+    });
+    await context.close();
+    return [`${name} ${width}px: no element's content overflows its box`, spills.length === 0, spills.slice(0, 8).join('\n      ')];
+  },
+);
+for (const [name, ok, detail] of boxResults) check(name, ok, detail);
+
+// The source page at desktop sizes: its verbatim text starts on the first screen.
+for (const [width, height] of [[1280, 800], [1440, 900], [1600, 900]]) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const { page } = await open(context, PAGES.source);
+  const top = await page.evaluate(() => document.querySelector('.source-text .para')?.getBoundingClientRect().top ?? Infinity);
+  check(`source ${width}×${height}: the verbatim text starts on the first screen`, top < height, `first paragraph at ${Math.round(top)}px`);
+  if (width === 1280) await page.screenshot({ path: path.join(SHOTS, 'source-1280-first-screen.png') });
+  await context.close();
+}
+
 // The matrix on a phone: its own scroll container, the header row and the term column stay put.
 {
   const context = await browser.newContext({ viewport: { width: 375, height: 700 } });
@@ -345,6 +433,9 @@ const keyboardResults = await pool(keyboardTasks, 2, async ({ name, rel, width }
   const out = [];
   const context = await browser.newContext({ viewport: { width, height: 800 }, reducedMotion: 'reduce' });
   const { page, problems } = await open(context, rel);
+  // A folded analyst's note is opened first, as a reader would (Enter on its summary), so its
+  // citations are in the tab order too.
+  await page.evaluate(() => document.querySelectorAll('details.note-fold:not([open])').forEach((d) => { d.open = true; }));
   // Record, at every focus, what is focused, whether its focus is visible and what preview shows.
   await page.evaluate(() => {
     window.__stops = [];
@@ -709,11 +800,12 @@ timing('search');
     const { page, problems } = await open(context, rel);
     check(`no JS ${name}: loads with no failed request`, problems.length === 0, problems.join('\n      '));
     const hiddenText = await page.evaluate(() =>
-      [...document.querySelectorAll('main .para-cited, main .note-list li, main .entry')].filter((el) => el.getClientRects().length === 0).length,
+      // A note folded by the reader's choice (a closed <details>) is not hidden by a missing script.
+      [...document.querySelectorAll('main .para-cited, main .note-list li, main .entry')].filter((el) => el.getClientRects().length === 0 && !el.closest('details:not([open])')).length,
     );
     check(`no JS ${name}: citations, notes and entries are all shown`, hiddenText === 0, `${hiddenText} hidden`);
-    if (await page.locator('a.cite').count()) {
-      const a = page.locator('a.cite').first();
+    if (await page.locator('a.cite:visible').count()) {
+      const a = page.locator('a.cite:visible').first();
       const href = await a.getAttribute('href');
       await a.click();
       await page.waitForLoadState('load');
