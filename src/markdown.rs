@@ -132,12 +132,12 @@ fn decode_references(text: &str) -> std::borrow::Cow<'_, str> {
 /// The problem with a link whose scheme is not allowed, if any: a warning for a script
 /// scheme, an error for an unknown one (naming the dossier scheme it is close to).
 pub fn scheme_problem(dest: &str, scheme: &Scheme, is_image: bool) -> Option<Diagnostic> {
-    let what = if is_image { "image" } else { "link" };
+    let what = if is_image { "image from" } else { "link to" };
     match scheme {
         Scheme::Dossier | Scheme::Safe => None,
         Scheme::Script(name) => Some(
             Diagnostic::warning(format!(
-                "{what} to `{}` uses the `{name}:` scheme, which can run script; it is shown as text, not as a {what}",
+                "{what} `{}` uses the `{name}:` scheme, which can run script; it is shown as plain text",
                 shorten(dest)
             ))
             .hint(allowed_schemes()),
@@ -149,7 +149,7 @@ pub fn scheme_problem(dest: &str, scheme: &Scheme, is_image: bool) -> Option<Dia
             };
             Some(
                 Diagnostic::error(format!(
-                    "{what} to `{}` uses the unknown scheme `{name}:`",
+                    "{what} `{}` uses the unknown scheme `{name}:`",
                     shorten(dest)
                 ))
                 .hint(hint),
