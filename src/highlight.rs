@@ -111,10 +111,19 @@ mod tests {
         let line = "let x = \"<b>\"; // a line of Rust\n";
         let code = line.repeat(MAX_HIGHLIGHTED_BYTES / line.len() + 1);
         let html = code_block(&code, Some("rust"));
-        assert!(html.starts_with("<pre><code>let x = &quot;&lt;b&gt;") || html.starts_with("<pre><code>let x = \"&lt;b&gt;"), "{}", &html[..80]);
+        assert!(
+            html.starts_with("<pre><code>let x = &quot;&lt;b&gt;")
+                || html.starts_with("<pre><code>let x = \"&lt;b&gt;"),
+            "{}",
+            &html[..80]
+        );
         assert!(!html.contains("hl-"));
         let warning = size_problem(code.len(), Some("rust")).expect("warned");
-        assert!(warning.message.contains("not highlighted"), "{}", warning.message);
+        assert!(
+            warning.message.contains("not highlighted"),
+            "{}",
+            warning.message
+        );
         assert!(size_problem(code.len(), Some("no-such-language")).is_none());
         assert!(size_problem(line.len(), Some("rust")).is_none());
         assert!(code_block(line, Some("rust")).contains("hl-"));

@@ -166,8 +166,9 @@ fn allowed_schemes() -> String {
     )
 }
 
-/// The dossier scheme a mistyped one is close to: one edit or swap away (`scr`, `sumary`),
-/// or containing its letters in order from the same first letter (`source`, `events`).
+/// The dossier scheme a mistyped one is close to: with the same first letter, and one edit
+/// or swap away (`scr`, `sumary`), sharing its first four letters (`summaries`), or
+/// containing its letters in order (`source`, `events`).
 fn near_dossier_scheme(scheme: &str) -> Option<&'static str> {
     SCHEMES.into_iter().find(|full| {
         let ours = &full[..full.len() - 1];
@@ -177,8 +178,16 @@ fn near_dossier_scheme(scheme: &str) -> Option<&'static str> {
                 letters.next();
             }
         }
-        strsim::osa_distance(scheme, ours) <= 1
-            || (scheme.chars().next() == ours.chars().next() && letters.peek().is_none())
+        let shared_prefix = scheme
+            .bytes()
+            .zip(ours.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        // A real scheme one letter off (`irc:`) is not a typo: the first letter must agree.
+        scheme.chars().next() == ours.chars().next()
+            && (strsim::osa_distance(scheme, ours) <= 1
+                || shared_prefix >= ours.len().min(4)
+                || letters.peek().is_none())
     })
 }
 
@@ -247,8 +256,12 @@ pub fn scan(body: Body<'_>) -> Scan {
         match event {
             Event::Start(tag) if is_block(&tag) => {
                 match &tag {
-                    Tag::Heading { id: Some(id), .. } => ids.explicit(id, offset, &mut scan.problems),
-                    Tag::FootnoteDefinition(label) => ids.footnote(label, offset, &mut scan.problems),
+                    Tag::Heading { id: Some(id), .. } => {
+                        ids.explicit(id, offset, &mut scan.problems)
+                    }
+                    Tag::FootnoteDefinition(label) => {
+                        ids.footnote(label, offset, &mut scan.problems)
+                    }
                     Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info)) => {
                         code = Some((offset, info.split_whitespace().next().map(str::to_string)));
                     }
@@ -357,11 +370,14 @@ impl IdCheck {
                 let message = if heading {
                     format!("heading id `{id}` is already used on this page, by {first}")
                 } else {
-                    format!("footnote [^{id}] has the same id as a heading `{{#{id}}}` on this page")
+                    format!(
+                        "footnote [^{id}] has the same id as a heading `{{#{id}}}` on this page"
+                    )
                 };
                 problems.push((
                     offset,
-                    Diagnostic::error(message).hint("ids must be unique on a page: rename one of them"),
+                    Diagnostic::error(message)
+                        .hint("ids must be unique on a page: rename one of them"),
                 ));
             }
         }
@@ -471,8 +487,13 @@ impl<'t> Sentences<'t> {
             .first()
             .copied()
             .unwrap_or(self.text.len());
-        let first = self.words.partition_point(|&(from, _)| from < sentence_start);
-        let last = self.words.partition_point(|&(_, to)| to <= sentence_end);
+        let first = self
+            .words
+            .partition_point(|&(from, _)| from < sentence_start);
+        let last = self
+            .words
+            .partition_point(|&(_, to)| to <= sentence_end)
+            .max(first);
         let mut words: Vec<&str> = Vec::new();
         let word = |i: usize| {
             let (from, to) = self.words[i];
@@ -498,7 +519,8 @@ impl<'t> Sentences<'t> {
             return words.join(" ");
         }
         // Keep the words around the link.
-        let before_link = self.words[first..first + count].partition_point(|&(from, _)| from < start);
+        let before_link =
+            self.words[first..first + count].partition_point(|&(from, _)| from < start);
         let from = before_link.saturating_sub(MAX_WORDS / 3);
         let to = (from + MAX_WORDS).min(count);
         words.extend((from..to).map(word_at));
@@ -898,6 +920,109 @@ mod tests {
         assert!(html.contains("<h2 id=\"who-argues-it\">"), "{html}");
         assert!(html.contains("<h2 id=\"who-argues-it-2\">"), "{html}");
         assert!(html.contains("markdown-alert-warning"), "{html}");
+    }
+
+    #[test]
+    fn schemes_are_classified_as_a_browser_reads_them() {
+        for script in [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            " javascript:alert(1)",
+            "\u{1}java\tscript:alert(1)",
+            "&#106;avascript:alert(1)",
+            "&#x6A;avascript&colon;alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>",
+            "file:///etc/passwd",
+        ] {
+            assert!(matches!(classify(script), Scheme::Script(_)), "{script:?}");
+        }
+        for safe in [
+            "https://x.org",
+            "HTTP://x.org",
+            "mailto:a@b.org",
+            "tel:+441234",
+            "../a/",
+            "#top",
+            "a/b:c",
+            "?q=a:b",
+            "desk@example.org",
+        ] {
+            assert_eq!(classify(safe), Scheme::Safe, "{safe:?}");
+        }
+        assert_eq!(classify("src:a#p1"), Scheme::Dossier);
+        assert_eq!(classify("SRC:a"), Scheme::Unknown("src".into()));
+        assert_eq!(classify("ftp://x"), Scheme::Unknown("ftp".into()));
+    }
+
+    #[test]
+    fn near_misses_of_dossier_schemes_are_named() {
+        for (written, meant) in [
+            ("source", "src:"),
+            ("scr", "src:"),
+            ("src", "src:"),
+            ("sumary", "summary:"),
+            ("summaries", "summary:"),
+            ("events", "event:"),
+            ("evnt", "event:"),
+        ] {
+            assert_eq!(near_dossier_scheme(written), Some(meant), "{written}");
+        }
+        for far in ["ftp", "ssh", "smb", "irc", "sms"] {
+            assert_eq!(near_dossier_scheme(far), None, "{far}");
+        }
+    }
+
+    #[test]
+    fn script_links_and_images_render_as_their_text() {
+        let text = "[a](javascript:alert(1)) <javascript:alert(2)> ![i](vbscript:x) [r][x] [u](ftp://x) [ok](https://x.org)\n\n[x]: data:text/html,x\n";
+        let html = render(body(text), &[], PLAIN);
+        assert!(
+            !html.contains("href=\"j") && !html.contains("src="),
+            "{html}"
+        );
+        assert!(
+            !html.contains("href=\"data") && !html.contains("href=\"ftp"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>a javascript:alert(2) i r u <a href=\"https://x.org\">ok</a></p>"),
+            "{html}"
+        );
+        // Raw HTML, off by default, is text: its links cannot pass either.
+        let html = render(body("<a href=\"javascript:x\">y</a>"), &[], PLAIN);
+        assert!(html.contains("&lt;a href=\"javascript:x\"&gt;"), "{html}");
+    }
+
+    #[test]
+    fn made_heading_ids_keep_clear_of_explicit_ids_and_footnotes() {
+        let text = "## Costs\n\n## Other {#costs}\n\n## 1\n\nA note.[^1]\n\n[^1]: Note.\n";
+        let html = render(body(text), &[], PLAIN);
+        assert!(html.contains("<h2 id=\"costs-2\">Costs</h2>"), "{html}");
+        assert!(html.contains("<h2 id=\"costs\">Other</h2>"), "{html}");
+        assert!(html.contains("<h2 id=\"1-2\">1</h2>"), "{html}");
+    }
+
+    #[test]
+    fn scan_reports_scheme_and_id_problems_at_their_offsets() {
+        let text =
+            "## A {#p1}\n\n## B {#b}\n\n## C {#b}\n\nSee [x](javascript:x) and [y](scr:a).\n";
+        let problems = scan(body(text)).problems;
+        let at: Vec<(usize, bool)> = problems
+            .iter()
+            .map(|(o, d)| (*o, d.severity == crate::diagnostics::Severity::Error))
+            .collect();
+        let find = |s: &str| text.find(s).unwrap_or_default();
+        assert_eq!(
+            at,
+            vec![
+                (0, true),
+                (find("## C"), true),
+                (find("[x]"), false),
+                (find("[y]"), true)
+            ]
+        );
+        assert_eq!(problems[3].1.hint.as_deref(), Some("did you mean `src:`?"));
     }
 
     #[test]

@@ -299,14 +299,23 @@ fn script_links_render_as_text_everywhere_with_located_warnings() {
     // The words of the links are kept, as text; safe links stay links.
     let summary = site.page("summaries/script-links/index.html");
     let text = text_of(&select(&summary, "main")[0]);
-    for words in ["Plain a link.", "Autolink javascript:alert(5) here.", "Image f here."] {
+    for words in [
+        "Plain a link.",
+        "Autolink javascript:alert(5) here.",
+        "Image f here.",
+    ] {
         assert!(text.contains(words), "{words:?} missing: {text}");
     }
     let hrefs: Vec<&str> = select(&summary, "main a[href]")
         .iter()
         .filter_map(|a| a.value().attr("href"))
         .collect();
-    for safe in ["https://example.org/", "../cost-overrun/", "#top", "mailto:desk@example.org"] {
+    for safe in [
+        "https://example.org/",
+        "../cost-overrun/",
+        "#top",
+        "mailto:desk@example.org",
+    ] {
         assert!(hrefs.contains(&safe), "{safe} missing: {hrefs:?}");
     }
     let note = site.page("sources/courier-report/index.html");
@@ -314,7 +323,10 @@ fn script_links_render_as_text_everywhere_with_located_warnings() {
     assert!(note.contains("Read with care: the archive."), "{note}");
     let print = site.page("print/index.html");
     let print = text_of(&select(&print, "main")[0]);
-    assert!(print.contains("Plain a link."), "the summary in print: {print}");
+    assert!(
+        print.contains("Plain a link."),
+        "the summary in print: {print}"
+    );
 }
 
 #[test]
@@ -324,7 +336,9 @@ fn a_code_block_too_large_to_highlight_is_plain_text_with_a_warning() {
     let code = line.repeat(300 * 1024 / line.len());
     dossier.write(
         "content/summaries/code.md",
-        &format!("+++\ntitle = \"Code\"\ndate = 2024-07-01\n+++\n\nThe model:\n\n```rust\n{code}```\n"),
+        &format!(
+            "+++\ntitle = \"Code\"\ndate = 2024-07-01\n+++\n\nThe model:\n\n```rust\n{code}```\n"
+        ),
     );
     let out = dossier.run(&["build"]);
     let err = stderr(&out);
@@ -332,7 +346,10 @@ fn a_code_block_too_large_to_highlight_is_plain_text_with_a_warning() {
     assert!(err.contains("--> content/summaries/code.md:8:1"), "{err}");
     assert!(err.contains("warning: code block not highlighted: it is 300 KiB, larger than the 256 KiB that are highlighted"), "{err}");
     let page = dossier.site().text("summaries/code/index.html");
-    assert!(page.contains("<pre><code>    let cost = survey("), "plain block");
+    assert!(
+        page.contains("<pre><code>    let cost = survey("),
+        "plain block"
+    );
     assert!(page.contains("// &lt;b&gt;"), "escaped");
     assert!(!page.contains("hl-"), "not highlighted");
 }
