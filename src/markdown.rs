@@ -326,8 +326,8 @@ pub fn scan(body: Body<'_>) -> Scan {
 /// (`p4`, `cite-2`), would make links land in the wrong place.
 #[derive(Default)]
 struct IdCheck {
-    /// Ids taken so far: by a heading (true) or a footnote (false), with its offset.
-    taken: HashMap<String, (bool, usize)>,
+    /// Ids taken so far: by a heading (true) or a footnote (false).
+    taken: HashMap<String, bool>,
 }
 
 impl IdCheck {
@@ -357,11 +357,11 @@ impl IdCheck {
     ) {
         match self.taken.get(id) {
             None => {
-                self.taken.insert(id.to_string(), (heading, offset));
+                self.taken.insert(id.to_string(), heading);
             }
             // A footnote defined twice is pulldown-cmark's business, not an id clash.
-            Some((false, _)) if !heading => {}
-            Some(&(first_heading, _)) => {
+            Some(false) if !heading => {}
+            Some(&first_heading) => {
                 let first = if first_heading {
                     "another heading".to_string()
                 } else {
@@ -653,9 +653,14 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) 
                 Some(false) => vec![],
                 _ => vec![Event::End(TagEnd::Image)],
             },
-            Event::Start(Tag::FootnoteDefinition(ref label)) => {
+            // A footnote's label is its element's id: prefixed like headings, so documents
+            // sharing a page (the print edition) do not all have a `#1`.
+            Event::Start(Tag::FootnoteDefinition(label)) => {
                 taken.insert(label.to_string());
-                vec![event]
+                vec![Event::Start(Tag::FootnoteDefinition(prefixed(label, options.id_prefix)))]
+            }
+            Event::FootnoteReference(label) => {
+                vec![Event::FootnoteReference(prefixed(label, options.id_prefix))]
             }
             Event::End(TagEnd::Link) => match open_links.pop() {
                 Some(OpenLink::Plain) | None => vec![Event::End(TagEnd::Link)],
@@ -1001,6 +1006,26 @@ mod tests {
         assert!(html.contains("<h2 id=\"costs-2\">Costs</h2>"), "{html}");
         assert!(html.contains("<h2 id=\"costs\">Other</h2>"), "{html}");
         assert!(html.contains("<h2 id=\"1-2\">1</h2>"), "{html}");
+    }
+
+    #[test]
+    fn a_prefix_keeps_footnote_ids_apart_too() {
+        let text = "## Costs\n\nA note.[^1]\n\n[^1]: Note.\n";
+        let html = render(
+            body(text),
+            &[],
+            RenderOptions {
+                id_prefix: "doc-",
+                ..PLAIN
+            },
+        );
+        assert!(html.contains("id=\"doc-costs\""), "{html}");
+        assert!(html.contains("href=\"#doc-1\""), "{html}");
+        assert!(
+            html.contains("class=\"footnote-definition\" id=\"doc-1\""),
+            "{html}"
+        );
+        assert!(html.contains(">1</a></sup>"), "numbers unchanged: {html}");
     }
 
     #[test]
