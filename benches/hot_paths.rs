@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the hot paths: splitting a source into paragraphs and turning them
-//! into escaped HTML, checking quotations against a source, and rendering a summary's Markdown.
+//! into escaped HTML, checking quotations against a source, and rendering a summary's Markdown;
+//! and the inputs that must stay linear (many headings, many citations in one paragraph).
 //!
 //!   cargo bench --bench hot_paths
 
@@ -137,5 +138,36 @@ fn markdown(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, paragraphs, quotations, markdown);
+/// The two inputs that were once quadratic: many equal headings (ids retried from `-2` each
+/// time) and many citations in one sentence (the sentence found again for each).
+fn linear_inputs(c: &mut Criterion) {
+    let options = RenderOptions {
+        raw_html: false,
+        id_prefix: "",
+        heading_shift: 0,
+    };
+    let headings = "## Same heading\n\n".repeat(20_000);
+    let body = Body {
+        text: &headings,
+        offset: 0,
+        file_text: &headings,
+    };
+    let mut group = c.benchmark_group("linear inputs");
+    group.sample_size(10);
+    group.bench_function("render 20,000 equal headings", |b| {
+        b.iter(|| render(black_box(body), &[], options))
+    });
+    let citations = "[the minutes](src:minutes) and ".repeat(50_000);
+    let body = Body {
+        text: &citations,
+        offset: 0,
+        file_text: &citations,
+    };
+    group.bench_function("find 50,000 citations in one paragraph", |b| {
+        b.iter(|| scan_links(black_box(body)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, paragraphs, quotations, markdown, linear_inputs);
 criterion_main!(benches);

@@ -36,14 +36,35 @@ pub fn stylesheet(theme: &str) -> Option<String> {
     css_for_theme_with_class_style(theme, CLASS_STYLE).ok()
 }
 
-/// A code block as HTML. `lang` is the fence's info word; an unknown or missing language is
-/// shown as plain, escaped text.
+/// The largest code block that is highlighted, in bytes. syntect's memory grows with the
+/// block, to several hundred bytes per byte of code (a 200,000-line block took 1.46 GB); larger
+/// blocks are shown as plain, escaped text, with a warning from the reference scan.
+pub const MAX_HIGHLIGHTED_BYTES: usize = 256 * 1024;
+
+/// Whether `lang` names a language that is highlighted.
+fn is_known(lang: Option<&str>) -> bool {
+    lang.is_some_and(|l| syntaxes().find_syntax_by_token(l).is_some())
+}
+
+/// The warning for a code block of `len` bytes in `lang` that is too large to highlight.
+pub fn size_problem(len: usize, lang: Option<&str>) -> Option<crate::diagnostics::Diagnostic> {
+    (len > MAX_HIGHLIGHTED_BYTES && is_known(lang)).then(|| {
+        crate::diagnostics::Diagnostic::warning(format!(
+            "code block not highlighted: it is {} KiB, larger than the {} KiB that are highlighted",
+            len.div_ceil(1024),
+            MAX_HIGHLIGHTED_BYTES / 1024
+        ))
+        .hint("it is shown as plain text; split it, or link to the file instead")
+    })
+}
+
+/// A code block as HTML. `lang` is the fence's info word; an unknown or missing language, or
+/// a block larger than `MAX_HIGHLIGHTED_BYTES`, is shown as plain, escaped text.
 pub fn code_block(code: &str, lang: Option<&str>) -> String {
     let mut html = String::with_capacity(code.len() * 2);
-    let syntax = lang.and_then(|l| {
-        let set = syntaxes();
-        set.find_syntax_by_token(l)
-    });
+    let syntax = lang
+        .filter(|_| code.len() <= MAX_HIGHLIGHTED_BYTES)
+        .and_then(|l| syntaxes().find_syntax_by_token(l));
     let Some(syntax) = syntax else {
         html.push_str("<pre><code>");
         crate::markdown::escape_html(&mut html, code);
@@ -83,6 +104,29 @@ mod tests {
         assert!(html.contains("hl-"), "{html}");
         let html = code_block("<b>\n", Some("no-such-language"));
         assert_eq!(html, "<pre><code>&lt;b&gt;\n</code></pre>\n");
+    }
+
+    #[test]
+    fn blocks_over_the_limit_are_plain_text_with_a_warning() {
+        let line = "let x = \"<b>\"; // a line of Rust\n";
+        let code = line.repeat(MAX_HIGHLIGHTED_BYTES / line.len() + 1);
+        let html = code_block(&code, Some("rust"));
+        assert!(
+            html.starts_with("<pre><code>let x = &quot;&lt;b&gt;")
+                || html.starts_with("<pre><code>let x = \"&lt;b&gt;"),
+            "{}",
+            &html[..80]
+        );
+        assert!(!html.contains("hl-"));
+        let warning = size_problem(code.len(), Some("rust")).expect("warned");
+        assert!(
+            warning.message.contains("not highlighted"),
+            "{}",
+            warning.message
+        );
+        assert!(size_problem(code.len(), Some("no-such-language")).is_none());
+        assert!(size_problem(line.len(), Some("rust")).is_none());
+        assert!(code_block(line, Some("rust")).contains("hl-"));
     }
 
     #[test]

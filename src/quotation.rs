@@ -11,13 +11,21 @@ const CLOSING: [char; 4] = ['"', '”', '“', '»'];
 /// Ellipsis forms inside a quotation, longest first so `[...]` is not read as `...`.
 const ELLIPSES: [&str; 4] = ["[…]", "[...]", "…", "..."];
 
+/// Single quotation marks that make a link text a quotation when they wrap it whole: British
+/// style (‘…’), or straight quotes ('…'). The closing one doubles as an apostrophe, which is
+/// why only a text that both opens and closes with one counts.
+const SINGLE_OPENING: [char; 2] = ['\'', '‘'];
+const SINGLE_CLOSING: [char; 2] = ['\'', '’'];
+
 /// The words of a link text between its outer quotation marks, if it is a quotation.
 pub fn quoted_words(link_text: &str) -> Option<&str> {
     let text = link_text.trim();
     let mut chars = text.chars();
     let first = chars.next()?;
     let last = chars.next_back()?;
-    if OPENING.contains(&first) && CLOSING.contains(&last) {
+    let double = OPENING.contains(&first) && CLOSING.contains(&last);
+    let single = SINGLE_OPENING.contains(&first) && SINGLE_CLOSING.contains(&last);
+    if double || single {
         Some(&text[first.len_utf8()..text.len() - last.len_utf8()])
     } else {
         None
@@ -283,6 +291,19 @@ mod tests {
         assert_eq!(quoted_words("open source"), None);
         assert_eq!(quoted_words("\"Linux of AI\" comparison"), None);
         assert_eq!(quoted_words("\""), None);
+    }
+
+    #[test]
+    fn link_text_in_single_quotes_is_a_quotation() {
+        assert_eq!(
+            quoted_words("‘a free, copyleft licence’"),
+            Some("a free, copyleft licence")
+        );
+        assert_eq!(quoted_words("'a free licence'"), Some("a free licence"));
+        assert_eq!(quoted_words("‘open source'"), Some("open source"));
+        assert_eq!(quoted_words("the licence's terms"), None);
+        assert_eq!(quoted_words("'90s licences"), None);
+        assert_eq!(quoted_words("'"), None);
     }
 
     #[test]

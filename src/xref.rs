@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::content::{Body, Dossier, Page, Source};
 use crate::diagnostics::{Diagnostic, Location, nearest};
-use crate::markdown::{LinkRef, scan_links};
+use crate::markdown::{LinkRef, scan};
 use crate::quotation::{Quotation, quoted_words};
 
 /// A Markdown document that can cite: the brief, a summary, an event, a source's note.
@@ -300,7 +300,11 @@ impl Ids<'_> {
     ) -> (Vec<Draft>, Vec<Diagnostic>) {
         let mut drafts = Vec::new();
         let mut problems = Vec::new();
-        for link in scan_links(body) {
+        let scan = scan(body);
+        for (offset, problem) in scan.problems {
+            problems.push(problem.at(Location::at_offset(path, body.file_text, offset)));
+        }
+        for link in scan.links {
             let at = || Location::at_offset(path, body.file_text, link.offset);
             match self.resolve_link(doc, &link) {
                 Ok(Some(draft)) => drafts.push(draft),

@@ -224,7 +224,12 @@ fn source_page_numbers_paragraphs_and_highlights_quotations() {
     )));
     // Kind, publisher, author and date head the page; the panel holds the rest.
     let header = text_of(&select(&page, ".page-header")[0]);
-    for needle in ["Article", "Kestrel Bay Courier", "Ines Okafor", "14 June 2024"] {
+    for needle in [
+        "Article",
+        "Kestrel Bay Courier",
+        "Ines Okafor",
+        "14 June 2024",
+    ] {
         assert!(header.contains(needle), "{needle} missing from {header}");
     }
     let meta = text_of(&select(&page, ".source-meta")[0]);

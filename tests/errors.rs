@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Dossier, snapshot, stderr};
+use common::{Dossier, select, snapshot, stderr, text_of};
 
 /// Build the healthy dossier, break it with `case`, build again: the failure must say what
 /// `expected` says, and the first build's output must survive byte for byte. `check` must
@@ -500,4 +500,135 @@ fn diagnostics_show_control_characters_in_names_and_text_escaped() {
     assert!(!err.contains("\nerror: all fine"), "{err}");
     assert!(err.contains("x\\u{a}error: all fine.md"), "{err}");
     assert!(err.contains("title = \"\\u{1b}]0;owned\\u{7}\""), "{err}");
+}
+
+#[test]
+fn misnamed_dossier_schemes_are_errors_that_suggest_src() {
+    assert_broken("misnamed-scheme");
+}
+
+#[test]
+fn unknown_link_schemes_are_errors_that_list_the_allowed_ones() {
+    assert_broken("unknown-scheme");
+}
+
+#[test]
+fn quotations_in_single_quotes_are_checked() {
+    assert_broken("single-quote-misquote");
+}
+
+#[test]
+fn correct_quotations_in_single_quotes_pass() {
+    let dossier = Dossier::harbour();
+    dossier.break_with("single-quote-quotation");
+    let out = dossier.run(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn explicit_heading_ids_that_collide_are_errors() {
+    assert_broken("heading-id-collision");
+}
+
+/// Whether an attribute value would run script in a browser, judged independently of
+/// dossier's own classification: spaces and controls removed, case ignored.
+fn is_live_script(url: &str) -> bool {
+    let url: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:", "file:"]
+        .iter()
+        .any(|s| url.starts_with(s))
+}
+
+#[test]
+fn script_links_render_as_text_everywhere_with_located_warnings() {
+    let dossier = Dossier::harbour();
+    let expected = dossier.break_with("script-links");
+    // Every warning: past five of a kind the rest are only counted otherwise.
+    let out = dossier.run(&["build", "--verbose"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "warnings only:\n{err}");
+    for line in &expected {
+        assert!(err.contains(line.as_str()), "output lacks {line:?}:\n{err}");
+    }
+    let site = dossier.site();
+    for page in [
+        "index.html",
+        "summaries/script-links/index.html",
+        "sources/courier-report/index.html",
+        "timeline/index.html",
+        "print/index.html",
+    ] {
+        let html = site.page(page);
+        let mut live = Vec::new();
+        for el in select(&html, "[href], [src]") {
+            for attr in ["href", "src"] {
+                if let Some(url) = el.value().attr(attr)
+                    && is_live_script(url)
+                {
+                    live.push(format!("{attr}={url}"));
+                }
+            }
+        }
+        assert!(live.is_empty(), "{page}: live script links {live:?}");
+    }
+    // The words of the links are kept, as text; safe links stay links.
+    let summary = site.page("summaries/script-links/index.html");
+    let text = text_of(&select(&summary, "main")[0]);
+    for words in [
+        "Plain a link.",
+        "Autolink javascript:alert(5) here.",
+        "Image f here.",
+    ] {
+        assert!(text.contains(words), "{words:?} missing: {text}");
+    }
+    let hrefs: Vec<&str> = select(&summary, "main a[href]")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    for safe in [
+        "https://example.org/",
+        "../cost-overrun/",
+        "#top",
+        "mailto:desk@example.org",
+    ] {
+        assert!(hrefs.contains(&safe), "{safe} missing: {hrefs:?}");
+    }
+    let note = site.page("sources/courier-report/index.html");
+    let note = text_of(&select(&note, "main")[0]);
+    assert!(note.contains("Read with care: the archive."), "{note}");
+    let print = site.page("print/index.html");
+    let print = text_of(&select(&print, "main")[0]);
+    assert!(
+        print.contains("Plain a link."),
+        "the summary in print: {print}"
+    );
+}
+
+#[test]
+fn a_code_block_too_large_to_highlight_is_plain_text_with_a_warning() {
+    let dossier = Dossier::harbour();
+    let line = "    let cost = survey(\"harbour\", 2019) * overrun; // <b>\n";
+    let code = line.repeat(300 * 1024 / line.len());
+    dossier.write(
+        "content/summaries/code.md",
+        &format!(
+            "+++\ntitle = \"Code\"\ndate = 2024-07-01\n+++\n\nThe model:\n\n```rust\n{code}```\n"
+        ),
+    );
+    let out = dossier.run(&["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("--> content/summaries/code.md:8:1"), "{err}");
+    assert!(err.contains("warning: code block not highlighted: it is 300 KiB, larger than the 256 KiB that are highlighted"), "{err}");
+    let page = dossier.site().text("summaries/code/index.html");
+    assert!(
+        page.contains("<pre><code>    let cost = survey("),
+        "plain block"
+    );
+    assert!(page.contains("// &lt;b&gt;"), "escaped");
+    assert!(!page.contains("hl-"), "not highlighted");
 }
