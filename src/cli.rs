@@ -78,7 +78,7 @@ pub struct BuildArgs {
     /// Override base_url from site.toml (used for absolute URLs)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Print how long each stage took (load, resolve, render, write)
+    /// Print how long each stage took (load, resolve, render and write, replace)
     #[arg(long)]
     pub timings: bool,
 }

@@ -161,3 +161,46 @@ fn version_names_the_commit_it_was_built_from() {
         );
     }
 }
+
+/// A `timings:` line with its numbers taken out, so lines of two runs compare.
+fn timing_names(line: &str) -> Vec<String> {
+    line.trim_start_matches("timings:")
+        .split(',')
+        .map(|stage| {
+            stage
+                .trim()
+                .trim_end_matches(" ms")
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn timings_name_the_stages_docs_cli_md_names() {
+    let docs = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md"))
+        .expect("docs/cli.md");
+    let documented: Vec<Vec<String>> = docs
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("timings:"))
+        .map(timing_names)
+        .collect();
+    assert_eq!(documented.len(), 2, "docs/cli.md shows build and check timings");
+    let (_tmp, root) = dossier_with(1, &[]);
+    for (command, expected) in [("build", &documented[0]), ("check", &documented[1])] {
+        let out = assert_cmd::Command::cargo_bin("dossier")
+            .expect("binary")
+            .current_dir(&root)
+            .args([command, "--timings"])
+            .output()
+            .expect("runs");
+        let err = stderr(&out);
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("timings:"))
+            .unwrap_or_else(|| panic!("{command}: no timings line:\n{err}"));
+        assert_eq!(&timing_names(line), expected, "{command}: {line}");
+    }
+}
