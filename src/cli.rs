@@ -47,6 +47,45 @@ pub enum Command {
         after_help = "Examples:\n  dossier add-source ~/Downloads/post.txt --title \"Why we open-sourced it\" --kind blog-post\n  dossier add-source notice.txt --id council-notice --title \"Bridge notice\" --kind article --published 2025-02-24 --publisher \"Riverside Council\" --url https://council.example.gov/notice"
     )]
     AddSource(AddSourceArgs),
+    /// Print a source's numbered paragraphs, or those holding some words, with the link to cite them
+    #[command(
+        after_help = "Examples:\n  dossier paragraphs council-notice\n  dossier paragraphs gpl-3 \"patent license\"\n  dossier paragraphs gpl-3 \"convey … patent\" --root my-dossier\n\nWords are matched as quotations are: exactly, capitals included, with white space and\nquotation marks folded and … for words left out."
+    )]
+    Paragraphs(ParagraphsArgs),
+    /// Print a reference page built into dossier (format: the files of a dossier)
+    #[command(after_help = "Example:\n  dossier docs format | less")]
+    Docs(DocsArgs),
+}
+
+/// `dossier paragraphs`.
+#[derive(Debug, Args)]
+pub struct ParagraphsArgs {
+    /// The source's id (its file name in content/sources/ without .txt)
+    pub id: String,
+    /// Show only the paragraphs holding these words
+    pub words: Option<String>,
+    /// The dossier folder
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+/// `dossier docs`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Which page
+    #[arg(value_enum, default_value = "format")]
+    pub page: DocsPage,
+}
+
+/// The reference pages built into the binary.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DocsPage {
+    /// docs/format.md: site.toml, sources and sidecars, summaries, events, links
+    Format,
+    /// docs/cli.md: the commands and their options
+    Cli,
+    /// docs/getting-started.md: a first dossier, step by step
+    GettingStarted,
 }
 
 /// Arguments shared by the commands that read a dossier.

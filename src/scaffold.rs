@@ -257,6 +257,145 @@ fn read_collected(path: &Path, max_size: u64) -> Result<Vec<u8>, ScaffoldError> 
     Ok(bytes)
 }
 
+/// A source's numbered paragraphs, for `dossier paragraphs`: every one, or those holding
+/// the words searched for.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// The source's id.
+    pub id: String,
+    /// How many paragraphs it has.
+    pub total: usize,
+    /// The paragraphs shown, in order.
+    pub shown: Vec<Listed>,
+    /// When a search found nothing: the nearest passage, as a misquotation's hint gives it.
+    pub closest: Option<crate::quotation::Closest>,
+}
+
+/// One paragraph of a [`Listing`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Its number, as `#pN` cites it.
+    pub number: u32,
+    /// Its text, verbatim.
+    pub text: String,
+    /// The bytes of `text` the search matched (empty without a search).
+    pub matches: Vec<std::ops::Range<usize>>,
+}
+
+/// The paragraphs of source `id` in the dossier at `root`, numbered as citations number
+/// them; with `words`, only those holding them, matched as quotations are (white space and
+/// quotation marks folded, `…` for words left out). An unknown id is refused with the
+/// nearest one.
+pub fn list_paragraphs(
+    root: &Path,
+    id: &str,
+    words: Option<&str>,
+) -> Result<Listing, ScaffoldError> {
+    use crate::quotation::Quotation;
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(refused(format!(
+            "`{}` is not a dossier: it has no {CONFIG_FILE} (use --root)",
+            root.display()
+        )));
+    }
+    let inside = fsutil::canonical_root(root);
+    let sources = Path::new("content").join("sources");
+    let text_rel = sources.join(format!("{id}.txt"));
+    let sidecar_rel = sources.join(format!("{id}.toml"));
+    // Nothing is read through a link that leads out of the dossier.
+    for rel in [Path::new("content"), &sources, &text_rel, &sidecar_rel] {
+        if let Some(target) = fsutil::outside_link(&inside, &root.join(rel)) {
+            return Err(refused(format!(
+                "`{}` links to `{}`, outside the dossier: nothing is read through it",
+                rel.display(),
+                target.display()
+            )));
+        }
+    }
+    if !is_valid_id(id) || !root.join(&text_rel).is_file() {
+        let known = source_ids(&root.join(&sources));
+        let hint = match crate::diagnostics::nearest(id, known.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if known.is_empty() => {
+                "the dossier has no sources yet: add one with `dossier add-source`".into()
+            }
+            None => format!("the sources are: {}", known.join(", ")),
+        };
+        return Err(refused(format!("no source with id `{id}` ({hint})")));
+    }
+    let (mode, markers) = match fsutil::read_to_string(&root.join(&sidecar_rel)) {
+        Ok(text) => match crate::content::front_matter::parse_sidecar(&sidecar_rel, &text) {
+            Ok(sidecar) => (sidecar.meta.paragraphs, sidecar.meta.markers),
+            Err(_) => {
+                return Err(refused(format!(
+                    "`{}` has errors, so its paragraphs cannot be numbered: `dossier check` shows them",
+                    sidecar_rel.display()
+                )));
+            }
+        },
+        Err(e) => return Err(refused(e.to_string())),
+    };
+    let bytes = fsutil::read(&root.join(&text_rel))?;
+    let Ok(text) = crate::content::source_text::decode(&bytes) else {
+        return Err(refused(format!(
+            "`{}` is not UTF-8 text: `dossier check` shows where",
+            text_rel.display()
+        )));
+    };
+    let paragraphs = crate::content::source_text::split_paragraphs_with(text, mode, markers);
+    let quotation = match words {
+        Some(words) => Some(
+            Quotation::new(words)
+                .ok_or_else(|| refused("the search is empty: give the words to look for"))?,
+        ),
+        None => None,
+    };
+    let shown: Vec<Listed> = paragraphs
+        .iter()
+        .zip(1u32..)
+        .filter_map(|(p, number)| {
+            let matches = match &quotation {
+                Some(q) => q.find_in(&p.text)?,
+                None => Vec::new(),
+            };
+            Some(Listed {
+                number,
+                text: p.text.clone(),
+                matches,
+            })
+        })
+        .collect();
+    let closest = match &quotation {
+        Some(q) if shown.is_empty() => {
+            q.closest_passage(paragraphs.iter().map(|p| p.text.as_str()))
+        }
+        _ => None,
+    };
+    Ok(Listing {
+        id: id.to_string(),
+        total: paragraphs.len(),
+        shown,
+        closest,
+    })
+}
+
+/// The ids of the `.txt` files in `dir`, sorted.
+fn source_ids(dir: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| {
+                    let name = e.file_name().into_string().ok()?;
+                    name.strip_suffix(".txt").map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
 /// Parse a size for `--max-size`: bytes, or a number with `K`, `M` or `G` (powers of 1024).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let bad = || format!("`{text}` is not a size: write bytes, or e.g. 200M or 2G");
