@@ -44,7 +44,7 @@ pub enum Command {
     /// File a collected document as a source: copied verbatim, with its sidecar and sha256
     #[command(
         name = "add-source",
-        after_help = "Examples:\n  dossier add-source ~/Downloads/post.txt --title \"Why we open-sourced it\" --kind blog-post\n  dossier add-source notice.txt --id council-notice --title \"Bridge notice\" --kind article --published 2025-02-24 --publisher \"Riverside Council\" --url https://council.example.gov/notice"
+        after_help = "Examples:\n  dossier add-source ~/Downloads/post.txt --title \"Why we open-sourced it\" --kind blog-post\n  dossier add-source notice.txt --id council-notice --title \"Bridge notice\" \\\n      --kind article --published 2025-02-24 --publisher \"Riverside Council\" \\\n      --url https://council.example.gov/notice --term issues=closures\n  dossier add-source memo.txt --title \"Budget memo\" --kind other --published 2024-Q2 \\\n      --note \"Undated; the budget it discusses was tabled in May.\""
     )]
     AddSource(AddSourceArgs),
     /// Print a source's numbered paragraphs, or those holding some words, with the link to cite them
@@ -177,9 +177,15 @@ pub struct AddSourceArgs {
     /// Where it was collected from
     #[arg(long)]
     pub url: Option<String>,
-    /// When it was published (YYYY-MM-DD)
-    #[arg(long, value_parser = dossier::scaffold::parse_date, value_name = "DATE")]
-    pub published: Option<dossier::content::Date>,
+    /// When it was published: a day (2024-04-18), a month (2004-01) or a quarter (2024-Q2); a month or quarter sets date_precision
+    #[arg(long, value_parser = dossier::scaffold::parse_published, value_name = "DATE")]
+    pub published: Option<(dossier::content::Date, dossier::content::DatePrecision)>,
+    /// The analyst's note (Markdown): provenance, reliability
+    #[arg(long)]
+    pub note: Option<String>,
+    /// A taxonomy term, as TAXONOMY=TERM (repeat for more); the taxonomy must be declared in site.toml
+    #[arg(long = "term", value_parser = dossier::scaffold::parse_term, value_name = "TAXONOMY=TERM")]
+    pub terms: Vec<(String, String)>,
     /// Its author
     #[arg(long)]
     pub author: Option<String>,

@@ -303,7 +303,7 @@ fn add_source_refuses_an_invalid_id_and_suggests_one() {
             "--published",
             "5 March",
         ],
-        &["write it as YYYY-MM-DD"],
+        &["is not a date: write a day (2024-04-18)"],
     );
 }
 
@@ -483,4 +483,115 @@ fn add_source_warns_at_once_about_a_url_that_is_not_http() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn add_source_records_a_month_a_note_and_terms_that_check_accepts() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("memo.txt");
+    std::fs::write(&file, "The budget memo.\n").expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("utf-8 path"),
+            "--title",
+            "Budget memo",
+            "--kind",
+            "other",
+            "--published",
+            "2004-01",
+            "--note",
+            "Undated; \"January\" is from its covering letter.",
+            "--term",
+            "issues=budget",
+            "--term",
+            "organizations=Riverside Council",
+            "--term",
+            "issues=bridge repairs",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sidecar =
+        std::fs::read_to_string(root.join("content/sources/budget-memo.toml")).expect("sidecar");
+    assert!(
+        sidecar.contains("published = 2004-01-01\ndate_precision = \"month\"\n"),
+        "{sidecar}"
+    );
+    assert!(
+        sidecar.contains("note = \"Undated; \\\"January\\\" is from its covering letter.\"\n"),
+        "{sidecar}"
+    );
+    assert!(
+        sidecar.ends_with("\n[taxonomies]\nissues = [\"budget\", \"bridge repairs\"]\norganizations = [\"Riverside Council\"]\n"),
+        "{sidecar}"
+    );
+    let out = dossier(&root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page =
+        std::fs::read_to_string(root.join("public/sources/budget-memo/index.html")).expect("built");
+    assert!(
+        page.contains("January 2004"),
+        "the month is shown as a month"
+    );
+    assert!(page.contains("covering letter"), "the note is shown");
+}
+
+#[test]
+fn add_source_takes_a_quarter() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("q.txt");
+    std::fs::write(&file, "Quarterly report.\n").expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("utf-8"),
+            "--title",
+            "Q",
+            "--kind",
+            "other",
+            "--published",
+            "2024-Q2",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sidecar = std::fs::read_to_string(root.join("content/sources/q.toml")).expect("sidecar");
+    assert!(
+        sidecar.contains("published = 2024-04-01\ndate_precision = \"quarter\"\n"),
+        "{sidecar}"
+    );
+}
+
+#[test]
+fn add_source_refuses_bad_published_and_undeclared_terms() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("a.txt");
+    std::fs::write(&file, "Text.\n").expect("write");
+    let path = file.to_str().expect("utf-8");
+    let base = ["add-source", path, "--title", "A", "--kind", "other"];
+    let with = |extra: &[&'static str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        args
+    };
+    assert_refused(
+        &root,
+        &with(&["--published", "2024-13"]),
+        &["is not a date", "2024-Q2"],
+    );
+    assert_refused(
+        &root,
+        &with(&["--term", "issues"]),
+        &["is not TAXONOMY=TERM"],
+    );
+    assert_refused(
+        &root,
+        &with(&["--term", "isues=cost"]),
+        &["there is no taxonomy `isues`", "did you mean `issues`?"],
+    );
+    assert!(
+        !root.join("content/sources/a.toml").exists(),
+        "nothing was written"
+    );
 }
