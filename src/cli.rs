@@ -39,7 +39,9 @@ pub enum Command {
     )]
     Serve(ServeArgs),
     /// Start a new dossier: a working example to edit, with every setting explained
-    #[command(after_help = "Example:\n  dossier new my-dossier && cd my-dossier && dossier serve")]
+    #[command(
+        after_help = "Examples:\n  dossier new my-dossier && cd my-dossier && dossier serve\n  dossier new my-dossier --theme-copy     # with themes/briefing/ to edit"
+    )]
     New(NewArgs),
     /// File a collected document as a source: copied verbatim, with its sidecar and sha256
     #[command(
@@ -155,6 +157,9 @@ pub struct ServeArgs {
 pub struct NewArgs {
     /// The folder to create (it must not exist, or be empty)
     pub dir: PathBuf,
+    /// Also copy the built-in theme into themes/briefing/, to change it (without it the dossier uses the theme built into dossier, which newer versions fix; to change a template or two, put just those in templates/)
+    #[arg(long)]
+    pub theme_copy: bool,
 }
 
 /// `dossier add-source`.

@@ -38,9 +38,16 @@ fn refused(message: impl Into<String>) -> ScaffoldError {
     }
 }
 
-/// Write a new dossier into `dir`, which must not exist or be empty. Returns the files written,
-/// relative to `dir`.
+/// Write a new dossier into `dir`, which must not exist or be empty, using the built-in theme.
+/// Returns the files written, relative to `dir`.
 pub fn new_dossier(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    new_dossier_with(dir, false)
+}
+
+/// Write a new dossier as [`new_dossier`] does; with `copy_theme`, also a copy of the
+/// built-in theme in `themes/briefing/`, to change. Without it the dossier uses the theme
+/// built into dossier, so it gets the fixes of every newer dossier.
+pub fn new_dossier_with(dir: &Path, copy_theme: bool) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.is_file() {
         return Err(refused(format!("`{}` is a file", dir.display())));
     }
@@ -54,9 +61,11 @@ pub fn new_dossier(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     }
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     collect(&SKELETON, &mut files);
-    let theme = Path::new("themes").join(templates::BUILTIN_THEME);
-    for (path, bytes) in templates::builtin_theme_files() {
-        files.push((theme.join(path), bytes));
+    if copy_theme {
+        let theme = Path::new("themes").join(templates::BUILTIN_THEME);
+        for (path, bytes) in templates::builtin_theme_files() {
+            files.push((theme.join(path), bytes));
+        }
     }
     files.sort();
     for (rel, bytes) in &files {

@@ -47,11 +47,13 @@ fn new_then_build_then_check_works_without_a_warning() {
         "content/_index.md",
         "content/sources/council-notice.txt",
         "content/sources/council-notice.toml",
-        "themes/briefing/theme.toml",
-        "themes/briefing/templates/source.html",
     ] {
         assert!(root.join(file).is_file(), "new did not write {file}");
     }
+    assert!(
+        !root.join("themes").exists(),
+        "the built-in theme is used, not copied"
+    );
     let out = dossier(&root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -594,4 +596,43 @@ fn add_source_refuses_bad_published_and_undeclared_terms() {
         !root.join("content/sources/a.toml").exists(),
         "nothing was written"
     );
+}
+
+#[test]
+fn new_with_theme_copy_builds_the_same_site_as_the_built_in_theme() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = dossier(tmp.path(), &["new", "plain"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = dossier(tmp.path(), &["new", "copied", "--theme-copy"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let copied = tmp.path().join("copied");
+    for file in [
+        "themes/briefing/theme.toml",
+        "themes/briefing/templates/source.html",
+    ] {
+        assert!(
+            copied.join(file).is_file(),
+            "--theme-copy did not write {file}"
+        );
+    }
+    let mut sites = Vec::new();
+    for name in ["plain", "copied"] {
+        let root = tmp.path().join(name);
+        let out = dossier(&root, &["build"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        sites.push(common::snapshot(&root.join("public")));
+    }
+    assert!(sites[0].len() > 10, "a whole site was built");
+    assert_eq!(
+        sites[0].keys().collect::<Vec<_>>(),
+        sites[1].keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &sites[0] {
+        assert!(
+            &sites[1][path] == bytes,
+            "{} differs between the built-in and the copied theme",
+            path.display()
+        );
+    }
 }
