@@ -361,7 +361,15 @@ fn a_new_user_files_a_source_quotes_it_and_publishes() {
 #[test]
 fn every_command_has_help_with_an_example() {
     let tmp = tempfile::tempdir().expect("tmp");
-    for command in ["build", "check", "serve", "new", "add-source"] {
+    for command in [
+        "build",
+        "check",
+        "serve",
+        "new",
+        "add-source",
+        "paragraphs",
+        "docs",
+    ] {
         let out = dossier(tmp.path(), &[command, "--help"]);
         assert!(out.status.success());
         let help = String::from_utf8_lossy(&out.stdout);
