@@ -39,14 +39,55 @@ pub enum Command {
     )]
     Serve(ServeArgs),
     /// Start a new dossier: a working example to edit, with every setting explained
-    #[command(after_help = "Example:\n  dossier new my-dossier && cd my-dossier && dossier serve")]
+    #[command(
+        after_help = "Examples:\n  dossier new my-dossier && cd my-dossier && dossier serve\n  dossier new my-dossier --theme-copy     # with themes/briefing/ to edit"
+    )]
     New(NewArgs),
     /// File a collected document as a source: copied verbatim, with its sidecar and sha256
     #[command(
         name = "add-source",
-        after_help = "Examples:\n  dossier add-source ~/Downloads/post.txt --title \"Why we open-sourced it\" --kind blog-post\n  dossier add-source notice.txt --id council-notice --title \"Bridge notice\" --kind article --published 2025-02-24 --publisher \"Riverside Council\" --url https://council.example.gov/notice"
+        after_help = "Examples:\n  dossier add-source ~/Downloads/post.txt --title \"Why we open-sourced it\" --kind blog-post\n  dossier add-source notice.txt --id council-notice --title \"Bridge notice\" \\\n      --kind article --published 2025-02-24 --publisher \"Riverside Council\" \\\n      --url https://council.example.gov/notice --term issues=closures\n  dossier add-source memo.txt --title \"Budget memo\" --kind other --published 2024-Q2 \\\n      --note \"Undated; the budget it discusses was tabled in May.\""
     )]
     AddSource(AddSourceArgs),
+    /// Print a source's numbered paragraphs, or those holding some words, with the link to cite them
+    #[command(
+        after_help = "Examples:\n  dossier paragraphs council-notice\n  dossier paragraphs gpl-3 \"patent license\"\n  dossier paragraphs gpl-3 \"convey … patent\" --root my-dossier\n\nWords are matched as quotations are: exactly, capitals included, with white space and\nquotation marks folded and … for words left out."
+    )]
+    Paragraphs(ParagraphsArgs),
+    /// Print a reference page built into dossier (format: the files of a dossier)
+    #[command(after_help = "Example:\n  dossier docs format | less")]
+    Docs(DocsArgs),
+}
+
+/// `dossier paragraphs`.
+#[derive(Debug, Args)]
+pub struct ParagraphsArgs {
+    /// The source's id (its file name in content/sources/ without .txt)
+    pub id: String,
+    /// Show only the paragraphs holding these words
+    pub words: Option<String>,
+    /// The dossier folder
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+/// `dossier docs`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Which page
+    #[arg(value_enum, default_value = "format")]
+    pub page: DocsPage,
+}
+
+/// The reference pages built into the binary.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DocsPage {
+    /// docs/format.md: site.toml, sources and sidecars, summaries, events, links
+    Format,
+    /// docs/cli.md: the commands and their options
+    Cli,
+    /// docs/getting-started.md: a first dossier, step by step
+    GettingStarted,
 }
 
 /// Arguments shared by the commands that read a dossier.
@@ -78,7 +119,7 @@ pub struct BuildArgs {
     /// Override base_url from site.toml (used for absolute URLs)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Print how long each stage took (load, resolve, render, write)
+    /// Print how long each stage took (load, resolve, render and write, replace)
     #[arg(long)]
     pub timings: bool,
 }
@@ -116,6 +157,9 @@ pub struct ServeArgs {
 pub struct NewArgs {
     /// The folder to create (it must not exist, or be empty)
     pub dir: PathBuf,
+    /// Also copy the built-in theme into themes/briefing/, to change it (without it the dossier uses the theme built into dossier, which newer versions fix; to change a template or two, put just those in templates/)
+    #[arg(long)]
+    pub theme_copy: bool,
 }
 
 /// `dossier add-source`.
@@ -138,9 +182,15 @@ pub struct AddSourceArgs {
     /// Where it was collected from
     #[arg(long)]
     pub url: Option<String>,
-    /// When it was published (YYYY-MM-DD)
-    #[arg(long, value_parser = dossier::scaffold::parse_date, value_name = "DATE")]
-    pub published: Option<dossier::content::Date>,
+    /// When it was published: a day (2024-04-18), a month (2004-01) or a quarter (2024-Q2); a month or quarter sets date_precision
+    #[arg(long, value_parser = dossier::scaffold::parse_published, value_name = "DATE")]
+    pub published: Option<(dossier::content::Date, dossier::content::DatePrecision)>,
+    /// The analyst's note (Markdown): provenance, reliability
+    #[arg(long)]
+    pub note: Option<String>,
+    /// A taxonomy term, as TAXONOMY=TERM (repeat for more); the taxonomy must be declared in site.toml
+    #[arg(long = "term", value_parser = dossier::scaffold::parse_term, value_name = "TAXONOMY=TERM")]
+    pub terms: Vec<(String, String)>,
     /// Its author
     #[arg(long)]
     pub author: Option<String>,

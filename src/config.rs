@@ -134,6 +134,63 @@ fn key_offset(text: &str, key: &str) -> usize {
     0
 }
 
+/// The most unknown keys reported from one file: past that, the file is likely not what it
+/// claims to be, and each one costs a fresh pass over it.
+const MAX_UNKNOWN_KEYS: usize = 50;
+
+/// Deserialize TOML `text` into `T`, reporting every unknown key at once rather than only the
+/// first, as serde's `deny_unknown_fields` does: each unknown key found is noted and taken out
+/// of the parsed document, and the rest is tried again. Any other error ends the search, and
+/// comes after the unknown keys. Spans in the errors are byte offsets into `text`.
+pub fn from_toml_every_key<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, Vec<toml::de::Error>> {
+    // The common case, a file without unknown keys, takes one pass and no copy.
+    match toml::from_str(text) {
+        Ok(value) => return Ok(value),
+        Err(e) if !e.message().starts_with("unknown field") => return Err(vec![e]),
+        Err(_) => {}
+    }
+    let mut document = toml::de::DeTable::parse(text).map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    loop {
+        let error = match T::deserialize(toml::de::Deserializer::from(document.clone())) {
+            Ok(value) if errors.is_empty() => return Ok(value),
+            Ok(_) => return Err(errors),
+            Err(error) => error,
+        };
+        let unknown = error.message().starts_with("unknown field");
+        let removed = match error.span() {
+            Some(span) if unknown && errors.len() < MAX_UNKNOWN_KEYS => {
+                remove_key_at(document.get_mut(), span.start)
+            }
+            _ => false,
+        };
+        errors.push(error);
+        if !removed {
+            return Err(errors);
+        }
+    }
+}
+
+/// Take the key written at byte `at` out of `table` or any table inside it.
+fn remove_key_at(table: &mut toml::de::DeTable<'_>, at: usize) -> bool {
+    use toml::de::DeValue;
+    if let Some(key) = table.keys().find(|k| k.span().start == at).cloned() {
+        return table.remove(&key).is_some();
+    }
+    fn in_value(value: &mut DeValue<'_>, at: usize) -> bool {
+        match value {
+            DeValue::Table(inner) => remove_key_at(inner, at),
+            DeValue::Array(items) => items.iter_mut().any(|item| in_value(item.get_mut(), at)),
+            _ => false,
+        }
+    }
+    table
+        .iter_mut()
+        .any(|(_, value)| in_value(value.get_mut(), at))
+}
+
 /// The path of `site.toml` inside a dossier root, relative to the root (for diagnostics).
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -141,8 +198,12 @@ impl SiteConfig {
     /// Parse and validate `site.toml` text. Every problem found is returned.
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         let path = Path::new(CONFIG_FILE);
-        let config: SiteConfig = toml::from_str(text)
-            .map_err(|e| vec![Diagnostic::from_toml(path, text, 0, &e, "site.toml")])?;
+        let config: SiteConfig = from_toml_every_key(text).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| Diagnostic::from_toml(path, text, 0, e, "site.toml"))
+                .collect::<Vec<_>>()
+        })?;
         let problems = config.validate(text);
         if problems.is_empty() {
             Ok(config)
@@ -315,6 +376,28 @@ mod tests {
             errors[0].message
         );
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_once() {
+        let text = "title = \"T\"\ntheem = \"x\"\n[markdown]\nraw = true\n[[taxonomy]]\nname = \"people\"\n[[taxonomies]]\nname = \"issues\"\ntitel = \"Issues\"\n";
+        let errors = SiteConfig::parse(text).expect_err("invalid");
+        let found: Vec<(String, usize)> = errors
+            .iter()
+            .map(|e| {
+                let line = e.location.as_ref().map_or(0, |l| l.line);
+                (e.message.clone(), line)
+            })
+            .collect();
+        let mut lines: Vec<usize> = found.iter().map(|f| f.1).collect();
+        lines.sort();
+        assert_eq!(lines, vec![2, 4, 5, 9], "{found:?}");
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.hint.as_deref() == Some("did you mean `taxonomies`?")),
+            "{found:?}"
+        );
     }
 
     #[test]

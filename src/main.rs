@@ -20,5 +20,7 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => cmd::serve::run(args),
         cli::Command::New(args) => cmd::new::run(args),
         cli::Command::AddSource(args) => cmd::add_source::run(args),
+        cli::Command::Paragraphs(args) => cmd::paragraphs::run(args),
+        cli::Command::Docs(args) => cmd::docs::run(args),
     }
 }

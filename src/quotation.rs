@@ -112,9 +112,13 @@ impl Quotation {
         if run.len < 12.min(first.len()) {
             return None;
         }
+        // Only a quotation that is there in full once capitals are ignored, and not as
+        // written, differs in case alone; the first piece matching is not enough.
+        let case_only =
+            !self.occurs_in(&folded) && self.case_folded().occurs_in(&fold_case(&folded));
         let case_position = fold_case(&folded)
             .find(&fold_case(first))
-            .filter(|&i| folded.is_char_boundary(i));
+            .filter(|&i| case_only && folded.is_char_boundary(i));
         let want = first.len() + 10;
         // Show the passage aligned with the part of the quotation that matched: from the match
         // when its start matched, up to the match's end when its end matched.
@@ -126,8 +130,25 @@ impl Quotation {
         Some(Closest {
             index,
             excerpt: window(&folded, start, end),
-            case_only: case_position.is_some(),
+            case_only,
         })
+    }
+
+    /// Whether every piece occurs in `paragraph`, but not in the quotation's order: an
+    /// ellipsis quotation whose parts were swapped.
+    pub fn occurs_out_of_order(&self, paragraph: &str) -> bool {
+        if self.pieces.len() < 2 {
+            return false;
+        }
+        let folded = fold(paragraph);
+        self.pieces.iter().all(|p| folded.contains(p.as_str())) && !self.occurs_in(paragraph)
+    }
+
+    /// The same quotation with its capitals folded away, for telling a case-only miss.
+    fn case_folded(&self) -> Quotation {
+        Quotation {
+            pieces: self.pieces.iter().map(|p| fold_case(p)).collect(),
+        }
     }
 }
 
@@ -383,6 +404,22 @@ mod tests {
             c.excerpt,
             "…said the 2019 survey was out of date well before the tender,…"
         );
+    }
+
+    #[test]
+    fn a_quotation_present_verbatim_is_not_a_case_miss() {
+        // Exactly the words of the paragraph: whatever is wrong, it is not their capitals.
+        let c = q("Open source software is typically safer")
+            .closest_passage(["Open source software is typically safer and more secure."])
+            .expect("near");
+        assert!(!c.case_only);
+        // Pieces in the wrong order, each verbatim: not a case miss either.
+        let p = "First, open source is safer. Second, it becomes a standard.";
+        let swapped = q("it becomes a standard … First, open source is safer");
+        assert!(!swapped.closest_passage([p]).expect("near").case_only);
+        assert!(swapped.occurs_out_of_order(p));
+        assert!(!q("First, open source … a standard").occurs_out_of_order(p));
+        assert!(!q("First, open source is safer").occurs_out_of_order("nothing"));
     }
 
     #[test]

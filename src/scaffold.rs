@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::CONFIG_FILE;
 use crate::content::load::hex;
-use crate::content::{Date, SourceKind};
+use crate::content::{Date, DatePrecision, SourceKind};
 use crate::fsutil::{self, IoError};
 use crate::slug::{is_valid_id, suggest_id};
 use crate::templates;
@@ -38,9 +38,16 @@ fn refused(message: impl Into<String>) -> ScaffoldError {
     }
 }
 
-/// Write a new dossier into `dir`, which must not exist or be empty. Returns the files written,
-/// relative to `dir`.
+/// Write a new dossier into `dir`, which must not exist or be empty, using the built-in theme.
+/// Returns the files written, relative to `dir`.
 pub fn new_dossier(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    new_dossier_with(dir, false)
+}
+
+/// Write a new dossier as [`new_dossier`] does; with `copy_theme`, also a copy of the
+/// built-in theme in `themes/briefing/`, to change. Without it the dossier uses the theme
+/// built into dossier, so it gets the fixes of every newer dossier.
+pub fn new_dossier_with(dir: &Path, copy_theme: bool) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.is_file() {
         return Err(refused(format!("`{}` is a file", dir.display())));
     }
@@ -54,9 +61,11 @@ pub fn new_dossier(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     }
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     collect(&SKELETON, &mut files);
-    let theme = Path::new("themes").join(templates::BUILTIN_THEME);
-    for (path, bytes) in templates::builtin_theme_files() {
-        files.push((theme.join(path), bytes));
+    if copy_theme {
+        let theme = Path::new("themes").join(templates::BUILTIN_THEME);
+        for (path, bytes) in templates::builtin_theme_files() {
+            files.push((theme.join(path), bytes));
+        }
     }
     files.sort();
     for (rel, bytes) in &files {
@@ -93,6 +102,12 @@ pub struct NewSource {
     pub url: Option<String>,
     /// When it was published.
     pub published: Option<Date>,
+    /// How precisely `published` is known (`--published 2004-01` is a month).
+    pub date_precision: DatePrecision,
+    /// The analyst's note (Markdown).
+    pub note: Option<String>,
+    /// Taxonomy terms, (taxonomy, term), in the order given.
+    pub terms: Vec<(String, String)>,
     /// Author.
     pub author: Option<String>,
     /// Publisher.
@@ -152,6 +167,7 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
             derived
         }
     };
+    check_terms(root, &source.terms)?;
     let bytes = read_collected(&source.file, source.max_size)?;
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
@@ -211,6 +227,57 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
     })
 }
 
+/// `--term` names a taxonomy site.toml declares, and a term with a letter or digit in it.
+/// (When site.toml does not parse, `check` will say why; the terms are written as given.)
+fn check_terms(root: &Path, terms: &[(String, String)]) -> Result<(), ScaffoldError> {
+    if terms.is_empty() {
+        return Ok(());
+    }
+    let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) else {
+        return Ok(());
+    };
+    let Ok(config) = crate::config::SiteConfig::parse(&text) else {
+        return Ok(());
+    };
+    for (taxonomy, term) in terms {
+        if config.taxonomy(taxonomy).is_none() {
+            let declared: Vec<&str> = config
+                .taxonomies
+                .iter()
+                .map(|t| t.name.get_ref().as_str())
+                .collect();
+            let hint = match crate::diagnostics::nearest(taxonomy, declared.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if declared.is_empty() => {
+                    "site.toml declares none: add `[[taxonomies]]` with `name = \"…\"`".into()
+                }
+                None => format!("site.toml declares {}", declared.join(", ")),
+            };
+            return Err(refused(format!(
+                "--term {taxonomy}={term}: there is no taxonomy `{taxonomy}` ({hint})"
+            )));
+        }
+        if !term.chars().any(char::is_alphanumeric) {
+            return Err(refused(format!(
+                "--term {taxonomy}={term}: a term needs a letter or a digit"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Parse `TAXONOMY=TERM` for `--term`.
+pub fn parse_term(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((taxonomy, term)) if !taxonomy.trim().is_empty() && !term.trim().is_empty() => {
+            Ok((taxonomy.trim().to_string(), term.trim().to_string()))
+        }
+        _ => Err(format!(
+            "`{text}` is not TAXONOMY=TERM: write e.g. --term issues=\"survey age\""
+        )),
+    }
+}
+
 /// Read the collected file: a regular file of at most `max_size` bytes. Anything else (a
 /// folder, a FIFO that would block forever, a device such as `/dev/zero` that never ends) is
 /// refused before it is opened; the read is bounded too, so a file swapped or grown meanwhile
@@ -257,6 +324,145 @@ fn read_collected(path: &Path, max_size: u64) -> Result<Vec<u8>, ScaffoldError> 
     Ok(bytes)
 }
 
+/// A source's numbered paragraphs, for `dossier paragraphs`: every one, or those holding
+/// the words searched for.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// The source's id.
+    pub id: String,
+    /// How many paragraphs it has.
+    pub total: usize,
+    /// The paragraphs shown, in order.
+    pub shown: Vec<Listed>,
+    /// When a search found nothing: the nearest passage, as a misquotation's hint gives it.
+    pub closest: Option<crate::quotation::Closest>,
+}
+
+/// One paragraph of a [`Listing`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Its number, as `#pN` cites it.
+    pub number: u32,
+    /// Its text, verbatim.
+    pub text: String,
+    /// The bytes of `text` the search matched (empty without a search).
+    pub matches: Vec<std::ops::Range<usize>>,
+}
+
+/// The paragraphs of source `id` in the dossier at `root`, numbered as citations number
+/// them; with `words`, only those holding them, matched as quotations are (white space and
+/// quotation marks folded, `…` for words left out). An unknown id is refused with the
+/// nearest one.
+pub fn list_paragraphs(
+    root: &Path,
+    id: &str,
+    words: Option<&str>,
+) -> Result<Listing, ScaffoldError> {
+    use crate::quotation::Quotation;
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(refused(format!(
+            "`{}` is not a dossier: it has no {CONFIG_FILE} (use --root)",
+            root.display()
+        )));
+    }
+    let inside = fsutil::canonical_root(root);
+    let sources = Path::new("content").join("sources");
+    let text_rel = sources.join(format!("{id}.txt"));
+    let sidecar_rel = sources.join(format!("{id}.toml"));
+    // Nothing is read through a link that leads out of the dossier.
+    for rel in [Path::new("content"), &sources, &text_rel, &sidecar_rel] {
+        if let Some(target) = fsutil::outside_link(&inside, &root.join(rel)) {
+            return Err(refused(format!(
+                "`{}` links to `{}`, outside the dossier: nothing is read through it",
+                rel.display(),
+                target.display()
+            )));
+        }
+    }
+    if !is_valid_id(id) || !root.join(&text_rel).is_file() {
+        let known = source_ids(&root.join(&sources));
+        let hint = match crate::diagnostics::nearest(id, known.iter().map(String::as_str)) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if known.is_empty() => {
+                "the dossier has no sources yet: add one with `dossier add-source`".into()
+            }
+            None => format!("the sources are: {}", known.join(", ")),
+        };
+        return Err(refused(format!("no source with id `{id}` ({hint})")));
+    }
+    let (mode, markers) = match fsutil::read_to_string(&root.join(&sidecar_rel)) {
+        Ok(text) => match crate::content::front_matter::parse_sidecar(&sidecar_rel, &text) {
+            Ok(sidecar) => (sidecar.meta.paragraphs, sidecar.meta.markers),
+            Err(_) => {
+                return Err(refused(format!(
+                    "`{}` has errors, so its paragraphs cannot be numbered: `dossier check` shows them",
+                    sidecar_rel.display()
+                )));
+            }
+        },
+        Err(e) => return Err(refused(e.to_string())),
+    };
+    let bytes = fsutil::read(&root.join(&text_rel))?;
+    let Ok(text) = crate::content::source_text::decode(&bytes) else {
+        return Err(refused(format!(
+            "`{}` is not UTF-8 text: `dossier check` shows where",
+            text_rel.display()
+        )));
+    };
+    let paragraphs = crate::content::source_text::split_paragraphs_with(text, mode, markers);
+    let quotation = match words {
+        Some(words) => Some(
+            Quotation::new(words)
+                .ok_or_else(|| refused("the search is empty: give the words to look for"))?,
+        ),
+        None => None,
+    };
+    let shown: Vec<Listed> = paragraphs
+        .iter()
+        .zip(1u32..)
+        .filter_map(|(p, number)| {
+            let matches = match &quotation {
+                Some(q) => q.find_in(&p.text)?,
+                None => Vec::new(),
+            };
+            Some(Listed {
+                number,
+                text: p.text.clone(),
+                matches,
+            })
+        })
+        .collect();
+    let closest = match &quotation {
+        Some(q) if shown.is_empty() => {
+            q.closest_passage(paragraphs.iter().map(|p| p.text.as_str()))
+        }
+        _ => None,
+    };
+    Ok(Listing {
+        id: id.to_string(),
+        total: paragraphs.len(),
+        shown,
+        closest,
+    })
+}
+
+/// The ids of the `.txt` files in `dir`, sorted.
+fn source_ids(dir: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|e| {
+                    let name = e.file_name().into_string().ok()?;
+                    name.strip_suffix(".txt").map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
 /// Parse a size for `--max-size`: bytes, or a number with `K`, `M` or `G` (powers of 1024).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let bad = || format!("`{text}` is not a size: write bytes, or e.g. 200M or 2G");
@@ -291,6 +497,15 @@ pub fn sidecar_text(
     );
     if let Some(date) = source.published {
         out.push_str(&format!("published = {date}\n"));
+        let precision = match source.date_precision {
+            DatePrecision::Day => None,
+            DatePrecision::Month => Some("month"),
+            DatePrecision::Quarter => Some("quarter"),
+            DatePrecision::After => Some("after"),
+        };
+        if let Some(precision) = precision {
+            out.push_str(&format!("date_precision = \"{precision}\"\n"));
+        }
     }
     for (key, value) in [
         ("publisher", &source.publisher),
@@ -305,8 +520,32 @@ pub fn sidecar_text(
         out.push_str(&format!("origin = {}\n", quoted(origin)));
     }
     out.push_str(&format!("sha256 = \"{sha256}\"\n"));
+    if let Some(note) = &source.note {
+        out.push_str(&format!("note = {}\n", quoted(note)));
+    }
     if blocks {
         out.push_str("paragraphs = \"blocks\"\n");
+    }
+    // Terms grouped by taxonomy, taxonomies and terms in the order first given.
+    let mut taxonomies: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (taxonomy, term) in &source.terms {
+        match taxonomies.iter_mut().find(|(t, _)| t == taxonomy) {
+            Some((_, terms)) if terms.contains(&term.as_str()) => {}
+            Some((_, terms)) => terms.push(term),
+            None => taxonomies.push((taxonomy, vec![term])),
+        }
+    }
+    if !taxonomies.is_empty() {
+        out.push_str("\n[taxonomies]\n");
+        for (taxonomy, terms) in taxonomies {
+            let terms: Vec<String> = terms.into_iter().map(quoted).collect();
+            let key = if is_valid_id(taxonomy) {
+                taxonomy.to_string()
+            } else {
+                quoted(taxonomy)
+            };
+            out.push_str(&format!("{key} = [{}]\n", terms.join(", ")));
+        }
     }
     out
 }
@@ -348,6 +587,51 @@ pub fn looks_hard_wrapped(text: &str) -> bool {
         }
     }
     longest <= 120 && running_on >= 3 && wrap_like * 10 >= running_on * 7
+}
+
+/// Parse `--published`: a day (`2024-04-18`), a month (`2004-01`) or a quarter (`2024-Q2`),
+/// the last two kept as their first day with the precision that says how much is known.
+pub fn parse_published(text: &str) -> Result<(Date, DatePrecision), String> {
+    let bad = || {
+        format!(
+            "`{text}` is not a date: write a day (2024-04-18), a month (2024-04) or a quarter (2024-Q2)"
+        )
+    };
+    let trimmed = text.trim();
+    let Some((year, rest)) = trimmed.split_once('-') else {
+        return Err(bad());
+    };
+    if rest.contains('-') {
+        return parse_date(trimmed).map(|d| (d, DatePrecision::Day));
+    }
+    let year: i32 = match year.len() {
+        4 if year.bytes().all(|b| b.is_ascii_digit()) => year.parse().map_err(|_| bad())?,
+        _ => return Err(bad()),
+    };
+    let (month, precision) = match rest.strip_prefix(['Q', 'q']) {
+        Some(q) => match q {
+            "1" | "2" | "3" | "4" => (
+                q.parse::<u8>().map_err(|_| bad())? * 3 - 2,
+                DatePrecision::Quarter,
+            ),
+            _ => return Err(bad()),
+        },
+        None if rest.len() == 2 && rest.bytes().all(|b| b.is_ascii_digit()) => {
+            match rest.parse::<u8>() {
+                Ok(m @ 1..=12) => (m, DatePrecision::Month),
+                _ => return Err(bad()),
+            }
+        }
+        None => return Err(bad()),
+    };
+    Ok((
+        Date {
+            year,
+            month,
+            day: 1,
+        },
+        precision,
+    ))
 }
 
 /// Parse `YYYY-MM-DD` for `--published`.
@@ -398,6 +682,9 @@ mod tests {
                 month: 7,
                 day: 23,
             }),
+            date_precision: DatePrecision::Day,
+            note: None,
+            terms: Vec::new(),
             author: Some("A. Writer".into()),
             publisher: None,
             max_size: DEFAULT_MAX_SOURCE_SIZE,
@@ -432,6 +719,76 @@ mod tests {
         for bad in ["", "M", "1.5M", "-1", "3T", "99999999999999999999G"] {
             assert!(parse_size(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn published_takes_a_day_a_month_or_a_quarter() {
+        let day = |year, month, day| Date { year, month, day };
+        assert_eq!(
+            parse_published("2024-04-18"),
+            Ok((day(2024, 4, 18), DatePrecision::Day))
+        );
+        assert_eq!(
+            parse_published("2004-01"),
+            Ok((day(2004, 1, 1), DatePrecision::Month))
+        );
+        assert_eq!(
+            parse_published("2024-Q2"),
+            Ok((day(2024, 4, 1), DatePrecision::Quarter))
+        );
+        assert_eq!(
+            parse_published("2024-q4"),
+            Ok((day(2024, 10, 1), DatePrecision::Quarter))
+        );
+        for bad in [
+            "2024",
+            "2024-13",
+            "2024-Q5",
+            "2024-Q",
+            "24-01",
+            "2024-1",
+            "2024-02-30x",
+            "Q2-2024",
+        ] {
+            assert!(parse_published(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn terms_are_grouped_by_taxonomy_in_the_sidecar() {
+        let source = NewSource {
+            file: "a.txt".into(),
+            id: None,
+            title: "T".into(),
+            kind: SourceKind::Other,
+            url: None,
+            published: Some(Date {
+                year: 2004,
+                month: 1,
+                day: 1,
+            }),
+            date_precision: DatePrecision::Month,
+            note: Some("Collected from \"the archive\".".into()),
+            terms: vec![
+                ("issues".into(), "cost".into()),
+                ("people".into(), "Ann".into()),
+                ("issues".into(), "survey age".into()),
+                ("issues".into(), "cost".into()),
+            ],
+            author: None,
+            publisher: None,
+            max_size: DEFAULT_MAX_SOURCE_SIZE,
+        };
+        assert_eq!(
+            sidecar_text(&source, None, "ab", false),
+            "title = \"T\"\nkind = \"other\"\npublished = 2004-01-01\ndate_precision = \"month\"\nsha256 = \"ab\"\nnote = \"Collected from \\\"the archive\\\".\"\n\n[taxonomies]\nissues = [\"cost\", \"survey age\"]\npeople = [\"Ann\"]\n"
+        );
+        assert_eq!(
+            parse_term("issues = survey age"),
+            Ok(("issues".into(), "survey age".into()))
+        );
+        assert!(parse_term("issues").is_err());
+        assert!(parse_term("=x").is_err());
     }
 
     #[test]

@@ -550,14 +550,59 @@ fn misquotation(source: &Source, paragraph: Option<u32>, quotation: &Quotation) 
         None => format!("source `{}`", source.id),
     };
     let message = format!("quotation not found in {place}");
-    let closest = quotation.closest_passage(source.paragraphs.iter().map(|p| p.text.as_str()));
+    let texts = || source.paragraphs.iter().map(|p| p.text.as_str());
+    // Say what is actually wrong: the words are elsewhere, or in another order, before
+    // guessing at a near miss.
+    if let Some(n) = paragraph
+        && let Some(i) = texts().position(|p| quotation.occurs_in(p))
+    {
+        let hint = format!(
+            "these words are in ¶{}, not ¶{n}: link to `src:{}#p{}`",
+            i + 1,
+            source.id,
+            i + 1
+        );
+        return Diagnostic::error(message).hint(hint);
+    }
+    let scrambled = match paragraph {
+        Some(n) => source
+            .paragraph(n)
+            .filter(|p| quotation.occurs_out_of_order(&p.text))
+            .map(|_| n as usize - 1),
+        None => texts().position(|p| quotation.occurs_out_of_order(p)),
+    };
+    if let Some(i) = scrambled {
+        let hint = format!(
+            "the pieces appear in ¶{}, but in another order: an ellipsis stands for words left out, so put the pieces in the order the source has them",
+            i + 1
+        );
+        return Diagnostic::error(message).hint(hint);
+    }
+    let closest = quotation.closest_passage(texts());
+    let markers = closest.as_ref().and_then(|c| {
+        let kind = source.paragraphs.get(c.index)?.kind;
+        let marker = match kind {
+            crate::content::ParagraphKind::ListItem => "a bullet",
+            crate::content::ParagraphKind::Quote => "`> `",
+            crate::content::ParagraphKind::Text => return None,
+        };
+        source.meta.markers.then(|| format!(
+            "; ¶{} stands alone because its line starts with {marker}: if such marks are decoration, set `markers = false` in the sidecar to keep them as text, so the lines of a block form one paragraph (skip the marks with …)",
+            c.index + 1
+        ))
+    });
     let hint = match closest {
         Some(c) if c.case_only => format!(
             "the words are in ¶{} with different capitals: “{}” (quotations are verbatim; case is not folded)",
             c.index + 1,
             c.excerpt
         ),
-        Some(c) => format!("closest passage, ¶{}: “{}”", c.index + 1, c.excerpt),
+        Some(c) => format!(
+            "closest passage, ¶{}: “{}”{}",
+            c.index + 1,
+            c.excerpt,
+            markers.unwrap_or_default()
+        ),
         None => "no passage of the source comes close; check the source id, or paraphrase without quotation marks".into(),
     };
     Diagnostic::error(message).hint(hint)

@@ -161,3 +161,147 @@ fn version_names_the_commit_it_was_built_from() {
         );
     }
 }
+
+/// A `timings:` line with its numbers taken out, so lines of two runs compare.
+fn timing_names(line: &str) -> Vec<String> {
+    line.trim_start_matches("timings:")
+        .split(',')
+        .map(|stage| {
+            stage
+                .trim()
+                .trim_end_matches(" ms")
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn timings_name_the_stages_docs_cli_md_names() {
+    let docs = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/cli.md"))
+        .expect("docs/cli.md");
+    let documented: Vec<Vec<String>> = docs
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("timings:"))
+        .map(timing_names)
+        .collect();
+    assert_eq!(
+        documented.len(),
+        2,
+        "docs/cli.md shows build and check timings"
+    );
+    let (_tmp, root) = dossier_with(1, &[]);
+    for (command, expected) in [("build", &documented[0]), ("check", &documented[1])] {
+        let out = assert_cmd::Command::cargo_bin("dossier")
+            .expect("binary")
+            .current_dir(&root)
+            .args([command, "--timings"])
+            .output()
+            .expect("runs");
+        let err = stderr(&out);
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("timings:"))
+            .unwrap_or_else(|| panic!("{command}: no timings line:\n{err}"));
+        assert_eq!(&timing_names(line), expected, "{command}: {line}");
+    }
+}
+
+/// A dossier whose one source has a hard-wrapped block, a bullet list and a control
+/// character, for `dossier paragraphs`.
+fn licence_dossier() -> (tempfile::TempDir, std::path::PathBuf) {
+    dossier_with(
+        1,
+        &[
+            (
+                "content/sources/licence.txt",
+                "Terms and conditions\n\nEach contributor grants you a patent\nlicense to make and use the work.\n\n- No patent claim is waived.\n\nA bell \u{7} rings.\n",
+            ),
+            (
+                "content/sources/licence.toml",
+                "title = \"The licence\"\nkind = \"other\"\nparagraphs = \"blocks\"\n",
+            ),
+        ],
+    )
+}
+
+#[test]
+fn paragraphs_lists_every_numbered_paragraph_verbatim() {
+    let (_tmp, root) = licence_dossier();
+    let out = run(&root, &["paragraphs", "licence"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        said,
+        "¶1  Terms and conditions\n¶2  Each contributor grants you a patent license to make and use the work.\n¶3  No patent claim is waived.\n¶4  A bell \\u{7} rings.\n"
+    );
+}
+
+#[test]
+fn paragraphs_search_marks_the_words_and_gives_the_link_to_paste() {
+    let (_tmp, root) = licence_dossier();
+    // Folded as quotations are: the line break inside the block is one space.
+    let out = run(&root, &["paragraphs", "licence", "patent license"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        said,
+        "¶2  Each contributor grants you a **patent license** to make and use the work.\n    [“patent license”](src:licence#p2)\n"
+    );
+    let out = run(&root, &["paragraphs", "licence", "patent"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("(src:licence#p2)") && said.contains("(src:licence#p3)"),
+        "{said}"
+    );
+    assert!(!said.contains("¶1"), "{said}");
+}
+
+#[test]
+fn paragraphs_search_that_finds_nothing_exits_1_with_the_closest_passage() {
+    let (_tmp, root) = licence_dossier();
+    let out = run(
+        &root,
+        &["paragraphs", "licence", "Each Contributor grants you"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no paragraph of `licence` holds “Each Contributor grants you”"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the words are in ¶2 with different capitals"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn paragraphs_of_an_unknown_source_exits_1_naming_the_nearest() {
+    let (_tmp, root) = licence_dossier();
+    let out = run(&root, &["paragraphs", "licenc"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no source with id `licenc` (did you mean `licence`?)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&root, &["paragraphs", "../site"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn docs_format_prints_the_format_reference_built_in() {
+    let out = assert_cmd::Command::cargo_bin("dossier")
+        .expect("binary")
+        .args(["docs", "format"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let shipped = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/format.md"))
+        .expect("docs/format.md");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), shipped);
+}

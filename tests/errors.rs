@@ -632,3 +632,49 @@ fn a_code_block_too_large_to_highlight_is_plain_text_with_a_warning() {
     assert!(page.contains("// &lt;b&gt;"), "escaped");
     assert!(!page.contains("hl-"), "not highlighted");
 }
+
+#[test]
+fn quotation_cited_to_the_wrong_paragraph_names_the_right_one() {
+    assert_broken("misquote-wrong-paragraph");
+}
+
+#[test]
+fn ellipsis_quotation_in_the_wrong_order_says_so() {
+    assert_broken("misquote-out-of-order");
+}
+
+#[test]
+fn misquote_near_a_bullet_line_points_to_markers_false() {
+    assert_broken("misquote-bullet-line");
+}
+
+#[test]
+fn markers_false_keeps_decorated_lines_as_text_so_quotations_match() {
+    let dossier = Dossier::harbour();
+    dossier.break_with("misquote-bullet-line");
+    dossier.write(
+        "content/sources/boxed-notice.toml",
+        "title = \"Notice to mariners\"\nkind = \"other\"\nparagraphs = \"blocks\"\nmarkers = false\n",
+    );
+    dossier.write(
+        "content/summaries/misquoted.md",
+        "+++\ntitle = \"The channel closure\"\n+++\n\nThe notice closed the channel [\"to all vessels … of more than four metres draught\"](src:boxed-notice).\n",
+    );
+    let out = dossier.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = dossier.build().text("sources/boxed-notice/index.html");
+    assert!(
+        text.contains("* of more than four metres draught until the"),
+        "the marks stay in the verbatim text:\n{text}"
+    );
+}
+
+#[test]
+fn every_unknown_site_toml_key_is_reported_in_one_run() {
+    assert_broken("unknown-site-keys");
+}
+
+#[test]
+fn every_unknown_front_matter_key_is_reported_in_one_run() {
+    assert_broken("unknown-front-matter-keys");
+}

@@ -47,11 +47,13 @@ fn new_then_build_then_check_works_without_a_warning() {
         "content/_index.md",
         "content/sources/council-notice.txt",
         "content/sources/council-notice.toml",
-        "themes/briefing/theme.toml",
-        "themes/briefing/templates/source.html",
     ] {
         assert!(root.join(file).is_file(), "new did not write {file}");
     }
+    assert!(
+        !root.join("themes").exists(),
+        "the built-in theme is used, not copied"
+    );
     let out = dossier(&root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -303,7 +305,7 @@ fn add_source_refuses_an_invalid_id_and_suggests_one() {
             "--published",
             "5 March",
         ],
-        &["write it as YYYY-MM-DD"],
+        &["is not a date: write a day (2024-04-18)"],
     );
 }
 
@@ -359,7 +361,15 @@ fn a_new_user_files_a_source_quotes_it_and_publishes() {
 #[test]
 fn every_command_has_help_with_an_example() {
     let tmp = tempfile::tempdir().expect("tmp");
-    for command in ["build", "check", "serve", "new", "add-source"] {
+    for command in [
+        "build",
+        "check",
+        "serve",
+        "new",
+        "add-source",
+        "paragraphs",
+        "docs",
+    ] {
         let out = dossier(tmp.path(), &[command, "--help"]);
         assert!(out.status.success());
         let help = String::from_utf8_lossy(&out.stdout);
@@ -483,4 +493,154 @@ fn add_source_warns_at_once_about_a_url_that_is_not_http() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn add_source_records_a_month_a_note_and_terms_that_check_accepts() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("memo.txt");
+    std::fs::write(&file, "The budget memo.\n").expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("utf-8 path"),
+            "--title",
+            "Budget memo",
+            "--kind",
+            "other",
+            "--published",
+            "2004-01",
+            "--note",
+            "Undated; \"January\" is from its covering letter.",
+            "--term",
+            "issues=budget",
+            "--term",
+            "organizations=Riverside Council",
+            "--term",
+            "issues=bridge repairs",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sidecar =
+        std::fs::read_to_string(root.join("content/sources/budget-memo.toml")).expect("sidecar");
+    assert!(
+        sidecar.contains("published = 2004-01-01\ndate_precision = \"month\"\n"),
+        "{sidecar}"
+    );
+    assert!(
+        sidecar.contains("note = \"Undated; \\\"January\\\" is from its covering letter.\"\n"),
+        "{sidecar}"
+    );
+    assert!(
+        sidecar.ends_with("\n[taxonomies]\nissues = [\"budget\", \"bridge repairs\"]\norganizations = [\"Riverside Council\"]\n"),
+        "{sidecar}"
+    );
+    let out = dossier(&root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page =
+        std::fs::read_to_string(root.join("public/sources/budget-memo/index.html")).expect("built");
+    assert!(
+        page.contains("January 2004"),
+        "the month is shown as a month"
+    );
+    assert!(page.contains("covering letter"), "the note is shown");
+}
+
+#[test]
+fn add_source_takes_a_quarter() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("q.txt");
+    std::fs::write(&file, "Quarterly report.\n").expect("write");
+    let out = dossier(
+        &root,
+        &[
+            "add-source",
+            file.to_str().expect("utf-8"),
+            "--title",
+            "Q",
+            "--kind",
+            "other",
+            "--published",
+            "2024-Q2",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sidecar = std::fs::read_to_string(root.join("content/sources/q.toml")).expect("sidecar");
+    assert!(
+        sidecar.contains("published = 2024-04-01\ndate_precision = \"quarter\"\n"),
+        "{sidecar}"
+    );
+}
+
+#[test]
+fn add_source_refuses_bad_published_and_undeclared_terms() {
+    let (tmp, root) = new_dossier();
+    let file = tmp.path().join("a.txt");
+    std::fs::write(&file, "Text.\n").expect("write");
+    let path = file.to_str().expect("utf-8");
+    let base = ["add-source", path, "--title", "A", "--kind", "other"];
+    let with = |extra: &[&'static str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        args
+    };
+    assert_refused(
+        &root,
+        &with(&["--published", "2024-13"]),
+        &["is not a date", "2024-Q2"],
+    );
+    assert_refused(
+        &root,
+        &with(&["--term", "issues"]),
+        &["is not TAXONOMY=TERM"],
+    );
+    assert_refused(
+        &root,
+        &with(&["--term", "isues=cost"]),
+        &["there is no taxonomy `isues`", "did you mean `issues`?"],
+    );
+    assert!(
+        !root.join("content/sources/a.toml").exists(),
+        "nothing was written"
+    );
+}
+
+#[test]
+fn new_with_theme_copy_builds_the_same_site_as_the_built_in_theme() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = dossier(tmp.path(), &["new", "plain"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = dossier(tmp.path(), &["new", "copied", "--theme-copy"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let copied = tmp.path().join("copied");
+    for file in [
+        "themes/briefing/theme.toml",
+        "themes/briefing/templates/source.html",
+    ] {
+        assert!(
+            copied.join(file).is_file(),
+            "--theme-copy did not write {file}"
+        );
+    }
+    let mut sites = Vec::new();
+    for name in ["plain", "copied"] {
+        let root = tmp.path().join(name);
+        let out = dossier(&root, &["build"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        sites.push(common::snapshot(&root.join("public")));
+    }
+    assert!(sites[0].len() > 10, "a whole site was built");
+    assert_eq!(
+        sites[0].keys().collect::<Vec<_>>(),
+        sites[1].keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &sites[0] {
+        assert!(
+            &sites[1][path] == bytes,
+            "{} differs between the built-in and the copied theme",
+            path.display()
+        );
+    }
 }

@@ -4,7 +4,9 @@
 pub mod add_source;
 pub mod build;
 pub mod check;
+pub mod docs;
 pub mod new;
+pub mod paragraphs;
 pub mod serve;
 
 use std::io::IsTerminal;

@@ -2,14 +2,14 @@
 
 use std::process::ExitCode;
 
-use dossier::scaffold::new_dossier;
+use dossier::scaffold::new_dossier_with;
 
 use super::scaffold_failure;
 use crate::cli::NewArgs;
 
 /// Write the example dossier and say what to do next.
 pub fn run(args: NewArgs) -> ExitCode {
-    match new_dossier(&args.dir) {
+    match new_dossier_with(&args.dir, args.theme_copy) {
         Ok(files) => {
             let dir = args.dir.display();
             println!("Created a dossier in {dir} ({} files). Next:", files.len());

@@ -12,6 +12,7 @@ use toml::Spanned;
 use super::{
     Date, DatePrecision, Note, PageKind, PageMeta, ParagraphMode, SourceKind, SourceMeta, TermRef,
 };
+use crate::config::from_toml_every_key;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::slug::is_valid_id;
 
@@ -128,12 +129,17 @@ pub fn parse_page_meta(
         PageKind::Summary => "summary front matter",
         PageKind::Event => "event front matter",
     };
-    let toml_error = |e: toml::de::Error| vec![Diagnostic::from_toml(path, text, base, &e, what)];
+    let toml_error = |errors: Vec<toml::de::Error>| {
+        errors
+            .iter()
+            .map(|e| Diagnostic::from_toml(path, text, base, e, what))
+            .collect::<Vec<_>>()
+    };
     let shift =
         |spanned: &Spanned<String>| (spanned.get_ref().clone(), base + spanned.span().start);
     let meta = match kind {
         PageKind::Index => {
-            let f: IndexFront = toml::from_str(src).map_err(toml_error)?;
+            let f: IndexFront = from_toml_every_key(src).map_err(toml_error)?;
             PageMeta {
                 title: f.title,
                 description: f.description,
@@ -142,7 +148,7 @@ pub fn parse_page_meta(
             }
         }
         PageKind::Summary => {
-            let f: SummaryFront = toml::from_str(src).map_err(toml_error)?;
+            let f: SummaryFront = from_toml_every_key(src).map_err(toml_error)?;
             PageMeta {
                 title: f.title,
                 description: f.description,
@@ -155,7 +161,7 @@ pub fn parse_page_meta(
             }
         }
         PageKind::Event => {
-            let f: EventFront = toml::from_str(src).map_err(toml_error)?;
+            let f: EventFront = from_toml_every_key(src).map_err(toml_error)?;
             let mut problems = Vec::new();
             if let Some(end) = &f.end_date
                 && end.get_ref() < f.date.get_ref()
@@ -234,8 +240,14 @@ struct Sidecar {
     note: Option<Spanned<String>>,
     #[serde(default)]
     paragraphs: ParagraphMode,
+    #[serde(default = "yes")]
+    markers: bool,
     #[serde(default)]
     taxonomies: TaxonomyTable,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A parsed sidecar plus the span of its `sha256` value, for the mismatch error.
@@ -248,8 +260,12 @@ pub struct ParsedSidecar {
 
 /// Parse a source sidecar.
 pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagnostic>> {
-    let s: Sidecar = toml::from_str(text)
-        .map_err(|e| vec![Diagnostic::from_toml(path, text, 0, &e, "source sidecar")])?;
+    let s: Sidecar = from_toml_every_key(text).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| Diagnostic::from_toml(path, text, 0, e, "source sidecar"))
+            .collect::<Vec<_>>()
+    })?;
     if let Some(sha) = &s.sha256 {
         let value = sha.get_ref();
         if value.len() != 64 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -278,6 +294,7 @@ pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagn
             sha256: s.sha256.map(|s| s.into_inner().to_ascii_lowercase()),
             note,
             paragraphs: s.paragraphs,
+            markers: s.markers,
             terms: term_refs(&s.taxonomies, 0),
         },
     })
@@ -337,6 +354,25 @@ mod tests {
             .expect_err("unknown key");
         assert_eq!(e[0].location.as_ref().map(|l| l.line), Some(3));
         assert!(e[0].message.contains("unknown key `author`"));
+    }
+
+    #[test]
+    fn every_unknown_front_matter_key_is_reported() {
+        let text = "+++\ntitle = \"A\"\nauthor = \"B\"\ntags = [\"x\"]\n+++\n";
+        let s = split(Path::new("a.md"), text).expect("split");
+        let e = parse_page_meta(PageKind::Summary, Path::new("a.md"), text, s.toml)
+            .expect_err("unknown keys");
+        let lines: Vec<_> = e
+            .iter()
+            .filter_map(|d| d.location.as_ref().map(|l| l.line))
+            .collect();
+        assert_eq!(lines, vec![3, 4], "{e:?}");
+        let text = "title = \"T\"\nkind = \"other\"\nauthors = \"A\"\npublised = 2024-01-01\n";
+        let Err(e) = parse_sidecar(Path::new("s.toml"), text) else {
+            panic!("unknown keys")
+        };
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[1].hint.as_deref(), Some("did you mean `published`?"));
     }
 
     #[test]

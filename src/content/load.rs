@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::front_matter::{parse_page_meta, parse_sidecar, split};
-use super::source_text::{decode, split_paragraphs, word_count};
+use super::source_text::{decode, split_paragraphs_with, word_count};
 use super::{Page, PageKind, Source};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::fsutil;
@@ -536,7 +536,7 @@ fn load_source(
             );
         }
     }
-    let paragraphs = split_paragraphs(text, sidecar.meta.paragraphs);
+    let paragraphs = split_paragraphs_with(text, sidecar.meta.paragraphs, sidecar.meta.markers);
     if paragraphs.is_empty() {
         problems.push(
             Diagnostic::error(format!(

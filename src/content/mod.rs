@@ -221,6 +221,8 @@ pub struct SourceMeta {
     pub note: Option<Note>,
     /// How the text is split into paragraphs.
     pub paragraphs: ParagraphMode,
+    /// Whether bullet and `> ` lines are list items and quotations (`markers = false`: text).
+    pub markers: bool,
     /// Taxonomy terms.
     pub terms: Vec<TermRef>,
 }

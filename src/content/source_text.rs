@@ -16,6 +16,13 @@ pub fn decode(bytes: &[u8]) -> Result<&str, usize> {
 
 /// Split decoded text into paragraphs, numbered by position (`result[0]` is ¶1).
 pub fn split_paragraphs(text: &str, mode: ParagraphMode) -> Vec<Paragraph> {
+    split_paragraphs_with(text, mode, true)
+}
+
+/// Split as [`split_paragraphs`] does; with `markers` false, bullet and `> ` lines are plain
+/// text (`markers = false` in a sidecar, for texts whose `*` lines are decoration).
+pub fn split_paragraphs_with(text: &str, mode: ParagraphMode, markers: bool) -> Vec<Paragraph> {
+    let classify = |line| classify(line, markers);
     let lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
     match mode {
         ParagraphMode::Lines => lines
@@ -30,7 +37,7 @@ pub fn split_paragraphs(text: &str, mode: ParagraphMode) -> Vec<Paragraph> {
                 }
             })
             .collect(),
-        ParagraphMode::Blocks => split_blocks(lines),
+        ParagraphMode::Blocks => split_blocks(lines, markers),
     }
 }
 
@@ -38,10 +45,11 @@ pub fn split_paragraphs(text: &str, mode: ParagraphMode) -> Vec<Paragraph> {
 /// A block of `> ` lines is one quotation. A bullet line starts a list item wherever it stands
 /// in a block; the lines after it continue that item, and lines before the first bullet are a
 /// text paragraph of their own (an introduction such as "Questions raised:").
-fn split_blocks<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<Paragraph> {
+fn split_blocks<'a>(lines: impl Iterator<Item = &'a str>, markers: bool) -> Vec<Paragraph> {
+    let classify = |line: &'a str| classify(line, markers);
     let mut paragraphs = Vec::new();
     let mut block: Vec<(usize, &str)> = Vec::new();
-    let mut flush = |block: &mut Vec<(usize, &str)>| {
+    let mut flush = |block: &mut Vec<(usize, &'a str)>| {
         if block.is_empty() {
             return;
         }
@@ -113,8 +121,11 @@ fn line_number(index: usize) -> u32 {
 }
 
 /// What a single line is, and its text without the marker.
-fn classify(line: &str) -> (ParagraphKind, &str) {
+fn classify(line: &str, markers: bool) -> (ParagraphKind, &str) {
     let trimmed = line.trim();
+    if !markers {
+        return (ParagraphKind::Text, trimmed);
+    }
     if let Some(rest) = trimmed.strip_prefix('>')
         && rest.starts_with([' ', '\t'])
     {
