@@ -17,6 +17,8 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use serde::Serialize;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::markdown::plain_text;
 use crate::output::OutputFile;
@@ -115,37 +117,83 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
     records
 }
 
-/// The words of a text as the index knows them: lowercase runs of letters and digits, two
-/// characters or more. `f` receives each, in a buffer it must not keep. ASCII, most of any
-/// text, is handled byte by byte; other characters go through Unicode's rules.
+/// The words of a text as the index knows them, and as the search page (`search.js`) reads a
+/// query: both sides follow one definition, in docs/search.md, tested on both sides with the
+/// rows of tests/fixtures/search-words.json. The text is put in Unicode's NFC form; a word is a
+/// maximal run of letters (the Alphabetic property), marks (General Category M) and numbers (N);
+/// it is folded by [`fold_word`]; words of fewer than two characters are left out. `f` receives
+/// each, in a buffer it must not keep. ASCII, most of any text, is handled byte by byte.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let text: Cow<'_, str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    };
     let mut word = String::with_capacity(32);
-    let mut chars = 0usize;
     let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut ascii = true;
     let mut i = 0;
     while i < bytes.len() {
-        let c = if bytes[i] < 0x80 {
-            char::from(bytes[i])
+        let (inside, len) = if bytes[i] < 0x80 {
+            (bytes[i].is_ascii_alphanumeric(), 1)
         } else {
-            text[i..].chars().next().unwrap_or(' ')
+            let c = text[i..].chars().next().unwrap_or(' ');
+            ascii = false;
+            (is_word_char(c), c.len_utf8())
         };
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-            chars += 1;
-        } else if !c.is_ascii() && c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-            chars += 1;
-        } else {
-            if chars >= 2 {
-                f(&word);
-            }
-            word.clear();
-            chars = 0;
+        if !inside {
+            emit(&text[start..i], ascii, &mut word, &mut f);
+            start = i + len;
+            ascii = true;
         }
-        i += c.len_utf8();
+        i += len;
     }
+    emit(&text[start..], ascii, &mut word, &mut f);
+}
+
+/// Whether a character belongs to a word: a letter, a mark or a number.
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)
+}
+
+/// Folds one run of word characters into `word` and hands it to `f` if it is two characters or
+/// longer.
+fn emit(run: &str, ascii: bool, word: &mut String, f: &mut impl FnMut(&str)) {
+    if run.is_empty() {
+        return;
+    }
+    word.clear();
+    let chars = if ascii {
+        word.extend(run.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        run.len()
+    } else {
+        fold_word(run, word);
+        word.chars().count()
+    };
     if chars >= 2 {
-        f(&word);
+        f(word);
+    }
+}
+
+/// The folded form of a word, appended to `out`: lowercase (Unicode's full mappings, as
+/// JavaScript's `toLowerCase` has them), then `ς` → `σ`, `ß` → `ss`, `ı` → `i`, and `i`
+/// followed by U+0307 (what `İ` lowercases to) → `i`. Mapping each character by itself gives
+/// what lowercasing the whole word gives but for the final sigma, which is folded anyway.
+pub fn fold_word(word: &str, out: &mut String) {
+    let mut lower = word.chars().flat_map(char::to_lowercase).peekable();
+    while let Some(c) = lower.next() {
+        match c {
+            'ς' => out.push('σ'),
+            'ß' => out.push_str("ss"),
+            'ı' => out.push('i'),
+            'i' => {
+                out.push('i');
+                lower.next_if_eq(&'\u{307}');
+            }
+            c => out.push(c),
+        }
     }
 }
 
@@ -158,6 +206,13 @@ pub fn shard_key(word: &str) -> String {
             let _ = write!(key, "{b:02x}");
             key
         })
+}
+
+/// The order of a shard's terms: by code point, which is the order of their UTF-8 bytes. The
+/// search page compares by code point too (not by UTF-16 unit, JavaScript's `<`), or its binary
+/// search would miss words that mix characters above U+FFFF with those from U+E000 to U+FFFF.
+pub fn term_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.cmp(b)
 }
 
 /// Word → ascending ids of the records holding it. (ahash: this map sees every word of every
@@ -246,7 +301,7 @@ pub fn index_files_unless(
     let mut files: Vec<OutputFile> = shards
         .into_par_iter()
         .map(|(key, mut terms)| {
-            terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            terms.sort_unstable_by(|a, b| term_order(a.0, b.0));
             let shard = Shard {
                 terms: terms.iter().map(|(t, _)| *t).collect(),
                 // Gaps between ids are small numbers: a third of the bytes of the ids.
@@ -310,12 +365,79 @@ mod tests {
         out
     }
 
+    /// The table both sides are tested on: the browser check runs the search page's tokenizer
+    /// over the same rows (tests/browser/search.mjs).
+    fn table() -> serde_json::Value {
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/search-words.json"
+        ));
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    fn strings(value: &serde_json::Value) -> Vec<String> {
+        value
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| Some(v.as_str()?.to_string())).collect())
+            .unwrap_or_default()
+    }
+
     #[test]
-    fn words_are_lowercase_runs_of_two_or_more() {
-        assert_eq!(
-            words("Zuckerberg's 50% cost, “Llama 3.1” — Évian"),
-            vec!["zuckerberg", "50", "cost", "llama", "évian"]
-        );
+    fn words_are_the_shared_tables_words() {
+        let table = table();
+        let rows = table["rows"].as_array().cloned().unwrap_or_default();
+        assert!(rows.len() >= 20, "the table is read: {} rows", rows.len());
+        let wrong: Vec<String> = rows
+            .iter()
+            .filter_map(|row| {
+                let input = row["input"].as_str().unwrap_or_default();
+                let (got, want) = (words(input), strings(&row["words"]));
+                (got != want).then(|| format!("{input:?}: got {got:?}, want {want:?}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn words_are_folded_once_and_for_all() {
+        // Folding a folded word changes nothing, so a query and the index meet however often
+        // either was folded.
+        for row in table()["rows"].as_array().cloned().unwrap_or_default() {
+            for word in strings(&row["words"]) {
+                assert_eq!(words(&word), vec![word.clone()]);
+            }
+        }
+    }
+
+    #[test]
+    fn shard_terms_are_in_code_point_order() {
+        // The order the search page's binary search assumes: by code point, not by UTF-16 unit
+        // (in UTF-16 `ab𝐳` would sort before `abｚｚ`).
+        let order = strings(&table()["order"]);
+        assert!(order.len() >= 5);
+        let mut sorted: Vec<&str> = order.iter().rev().map(String::as_str).collect();
+        sorted.sort_unstable_by(|a, b| term_order(a, b));
+        assert_eq!(sorted, order);
+        let utf16 = |s: &str| s.encode_utf16().collect::<Vec<u16>>();
+        assert!(utf16("ab𝐳") < utf16("abｚｚ") && term_order("abｚｚ", "ab𝐳").is_lt());
+
+        let records: Vec<Record<'_>> = order
+            .iter()
+            .map(|t| Record {
+                path: "p".into(),
+                title: "",
+                kind: "source",
+                label: String::new(),
+                text: t.as_str().into(),
+            })
+            .collect();
+        let files = index_files(&records);
+        let shard = files
+            .iter()
+            .find(|f| f.path == format!("search/s/{}.json", shard_key("ab")))
+            .expect("the `ab` shard");
+        let shard: serde_json::Value = serde_json::from_slice(&shard.contents).unwrap_or_default();
+        assert_eq!(strings(&shard["terms"]), order);
     }
 
     #[test]

@@ -3,6 +3,47 @@
 // of its words and the record chunks of the results it shows — nothing else. Results are built
 // with textContent: nothing from the index is ever parsed as HTML.
 (() => {
+  // A text's words, as the index has them (docs/search.md; `for_each_word` in src/search.rs,
+  // tested on both sides with tests/fixtures/search-words.json): in NFC, runs of letters, marks
+  // and numbers, lowercased and folded, two characters or more.
+  const WORD = /[\p{Alphabetic}\p{M}\p{N}]+/gu;
+  const FOLD = { ς: 'σ', ß: 'ss', ı: 'i', 'i\u0307': 'i' };
+  const fold = (run) => run.toLowerCase().replace(/[ςßı]|i\u0307/g, (c) => FOLD[c]);
+  const length = (s) => {
+    let n = 0;
+    for (const _ of s) n += 1;
+    return n;
+  };
+  const tokenize = (text) => (text.normalize('NFC').match(WORD) || []).map(fold).filter((w) => length(w) >= 2);
+  // Code-point order, as the index sorts a shard's terms. JavaScript's `<` compares UTF-16
+  // units, which puts surrogates (U+10000 and above) before U+E000–U+FFFF; at the first unit
+  // that differs, moving those two ranges past each other gives code-point order.
+  const rank = (u) => (u < 0xd800 ? u : u >= 0xe000 ? u - 0x800 : u + 0x2000);
+  const compare = (a, b) => {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const x = a.charCodeAt(i);
+      const y = b.charCodeAt(i);
+      if (x !== y) return rank(x) - rank(y);
+    }
+    return a.length - b.length;
+  };
+  const shardKey = (word) =>
+    [...new TextEncoder().encode([...word].slice(0, 2).join(''))]
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('');
+  // A query is searched for its first WORDS words, each cut to its first CHARS characters: a
+  // word matches every indexed word it begins, so a cut word still finds what it began.
+  const WORDS = 16;
+  const CHARS = 64;
+  const queryOf = (text) => {
+    const all = [...new Set(tokenize(text))];
+    const words = [...new Set(all.map((w) => (length(w) > CHARS ? [...w].slice(0, CHARS).join('') : w)))];
+    return { words: words.slice(0, WORDS), cut: words.length > WORDS || all.some((w) => length(w) > CHARS) };
+  };
+  // For the browser checks (tests/browser/search.mjs), which test these against the same table.
+  window.dossierSearch = Object.freeze({ tokenize, compare, shardKey, WORDS, CHARS });
+
   const form = document.querySelector('[data-search-form]');
   if (!form) return;
   const input = form.querySelector('[data-search-input]');
@@ -22,14 +63,6 @@
   const shards = new Map();
   const chunks = new Map();
 
-  // The index's words: lowercase runs of letters and digits, two characters or more.
-  const words = (text) =>
-    [...new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) || []).filter((w) => [...w].length >= 2))];
-  const shardKey = (word) =>
-    [...new TextEncoder().encode([...word].slice(0, 2).join(''))]
-      .map((b) => b.toString(16).padStart(2, '0'))
-      .join('');
-
   async function shard(key) {
     if (!meta.shards.includes(key)) return null;
     if (!shards.has(key)) shards.set(key, fetchJson(`s/${key}.json`));
@@ -45,7 +78,7 @@
     let hi = found.terms.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (found.terms[mid] < word) lo = mid + 1;
+      if (compare(found.terms[mid], word) < 0) lo = mid + 1;
       else hi = mid;
     }
     for (let t = lo; t < found.terms.length && found.terms[t].startsWith(word); t++) {
@@ -80,33 +113,40 @@
     return { id, path, title, kind, label, text };
   }
 
-  // The text around the first match, cut into plain and matching pieces.
-  function excerpt(text, query) {
-    const lower = text.toLowerCase();
-    const starts = query.map((w) => lower.search(new RegExp(`(^|[^\\p{L}\\p{N}])${escape(w)}`, 'u')));
-    const first = Math.min(...starts.filter((i) => i >= 0).map((i) => (i === 0 ? 0 : i + 1)), Infinity);
+  // The text around the first match, cut into plain and matching pieces. The text's words are
+  // read and folded as the index's are, so what is marked is what the index matched.
+  function excerpt(raw, query) {
+    const text = raw.normalize('NFC');
+    const matches = [];
+    for (const m of text.matchAll(WORD)) {
+      const word = fold(m[0]);
+      if (query.some((q) => word.startsWith(q))) matches.push([m.index, m.index + m[0].length]);
+    }
+    const first = matches.length ? matches[0][0] : 0;
     // About 240 characters from a little before the first match, cut between words.
-    let from = Number.isFinite(first) ? Math.max(0, first - 80) : 0;
+    let from = Math.max(0, first - 80);
     const start = text.indexOf(' ', from);
     if (from > 0 && start >= 0 && start < first) from = start + 1;
     let to = Math.min(text.length, from + 240);
     const end = text.lastIndexOf(' ', to);
     if (to < text.length && end > Math.max(from, first)) to = end;
-    const piece = text.slice(from, to);
-    const pattern = new RegExp(`(^|[^\\p{L}\\p{N}])(${query.map(escape).join('|')})[\\p{L}\\p{N}]*`, 'giu');
+    // Never between the two halves of a character above U+FFFF.
+    if (/[\udc00-\udfff]/.test(text[from] ?? '')) from += 1;
+    if (/[\ud800-\udbff]/.test(text[to - 1] ?? '')) to -= 1;
     const parts = [];
-    let last = 0;
-    for (const m of piece.matchAll(pattern)) {
-      const start = m.index + m[1].length;
-      if (start > last) parts.push([piece.slice(last, start), false]);
-      parts.push([piece.slice(start, m.index + m[0].length), true]);
-      last = m.index + m[0].length;
+    let last = from;
+    for (const [s, e] of matches) {
+      if (e <= from) continue;
+      if (s >= to) break;
+      const a = Math.max(s, from);
+      const b = Math.min(e, to);
+      if (a > last) parts.push([text.slice(last, a), false]);
+      parts.push([text.slice(a, b), true]);
+      last = b;
     }
-    if (last < piece.length) parts.push([piece.slice(last), false]);
+    if (last < to) parts.push([text.slice(last, to), false]);
     return { lead: from > 0, tail: to < text.length, parts };
   }
-
-  const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
   // One result: what it is, its title (a link: source results open at the paragraph) and the
   // words around the match. Everything from the index goes in through textContent.
@@ -134,24 +174,36 @@
     return li;
   }
 
-  function show(results, query, total) {
+  function show(results, query, total, cut) {
     list.replaceChildren(...results.map((r) => item(r, query)));
     const what = `“${query.join(' ')}”`;
+    const note = cut ? ` Only the first ${WORDS} words are searched, each cut to ${CHARS} characters.` : '';
     status.textContent =
-      total === 0
+      (total === 0
         ? `Nothing matches ${what}. Try fewer words, or the start of a word.`
         : total > results.length
           ? `${total} results for ${what}; the ${results.length} best are shown.`
-          : `${total} result${total === 1 ? '' : 's'} for ${what}.`;
+          : `${total} result${total === 1 ? '' : 's'} for ${what}.`) + note;
   }
 
   let latest = 0;
+  // Whatever goes wrong is said in the status line: it never stays at "Searching…".
   async function search(text) {
-    const query = words(text);
     const run = ++latest;
+    try {
+      await find(text, run);
+    } catch (e) {
+      if (run !== latest) return;
+      list.replaceChildren();
+      status.textContent = `Search failed: ${e?.message || e}. Try other words, or reload the page.`;
+    }
+  }
+
+  async function find(text, run) {
+    const { words: query, cut } = queryOf(text);
     if (query.length === 0) {
       list.replaceChildren();
-      status.textContent = '';
+      status.textContent = text.trim() ? 'Nothing to search for: type a word of two or more letters or digits.' : '';
       return;
     }
     status.textContent = 'Searching…';
@@ -185,8 +237,8 @@
       return;
     }
     const score = (r) => {
-      const title = r.title.toLowerCase();
-      return weight + query.filter((w) => title.includes(w)).length * 3 + (r.kind === 'summary' ? 1 : 0);
+      const title = tokenize(r.title);
+      return weight + query.filter((w) => title.some((t) => t.startsWith(w))).length * 3 + (r.kind === 'summary' ? 1 : 0);
     };
     candidates.sort((a, b) => score(b) - score(a) || a.id - b.id);
     const shown = candidates.slice(0, LIMIT);
@@ -200,7 +252,7 @@
     shown.forEach((r, i) => {
       r.text = texts[i];
     });
-    show(shown, query, matching.length);
+    show(shown, query, matching.length, cut);
   }
 
   // The query is kept in the address, so a search can be bookmarked, shared and gone back to.
