@@ -584,3 +584,24 @@ fn a_source_nobody_cites_is_a_warning_not_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_matrix_whose_terms_are_only_on_summaries_says_why_it_has_no_source_columns() {
+    let dossier = Dossier::harbour();
+    // Take every term off the sources: only the summary keeps its terms.
+    for id in ["council-release", "courier-report", "committee-minutes"] {
+        let path = dossier.root.join(format!("content/sources/{id}.toml"));
+        let text = std::fs::read_to_string(&path).expect("sidecar");
+        let kept = text.split("[taxonomies]").next().expect("text").to_string();
+        dossier.write(&format!("content/sources/{id}.toml"), &kept);
+    }
+    let site = dossier.build();
+    let page = site.page("issues/index.html");
+    let help = text_of(&select(&page, ".matrix-help")[0]);
+    assert!(help.contains("No source carries these terms yet"), "{help}");
+    assert!(
+        !help.contains('●'),
+        "a legend about dots where there are none: {help}"
+    );
+    assert!(select(&page, ".source-col").is_empty());
+}
