@@ -1,12 +1,14 @@
 //! Full-text search from static files alone. Every source paragraph, summary, event and the
-//! brief is a record; every word of two or more letters is indexed under its first two letters
-//! in a small shard, so the search page fetches only the shards of the words it looks for, and
+//! brief is a record; every word of two or more characters (as docs/search.md defines a word,
+//! the same for the index and the search page) is indexed under its first two characters in a
+//! small shard, so the search page fetches only the shards of the words it looks for, and
 //! then only the chunks of records it shows. (Why not pagefind: see docs/search.md.)
 //!
 //! Files, under `search/`:
 //! - `meta.json`: `{"version": 1, "records": N, "chunk": 256, "shards": ["7265", …]}`
-//! - `s/KEY.json`: one shard: `{"terms": [sorted words], "postings": [[record ids, as gaps], …]}`
-//!   where KEY is the lowercase hex of the UTF-8 bytes of the words' first two letters
+//! - `s/KEY.json`: one shard: `{"terms": [words], "postings": [[record ids, as gaps], …]}`,
+//!   its words sorted by code point, where KEY is the lowercase hex of the UTF-8 bytes of the
+//!   words' first two characters
 //! - `r/N.json`: records N×256 to N×256+255: `[[path, title, kind, label, text], …]`, where the
 //!   text of a source paragraph is `null`: the search page reads it from the source's page, so
 //!   the sources' text (most of a dossier) is not written a second time
