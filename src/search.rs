@@ -124,8 +124,7 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
 /// it is folded by [`fold_word`]; words of fewer than two characters are left out. `f` receives
 /// each, in a buffer it must not keep. ASCII, most of any text, is handled byte by byte.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let text: Cow<'_, str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes
-    {
+    let text: Cow<'_, str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(text.nfc().collect())
@@ -378,7 +377,11 @@ mod tests {
     fn strings(value: &serde_json::Value) -> Vec<String> {
         value
             .as_array()
-            .map(|a| a.iter().filter_map(|v| Some(v.as_str()?.to_string())).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| Some(v.as_str()?.to_string()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

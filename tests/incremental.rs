@@ -612,3 +612,103 @@ fn the_counts_of_a_rebuild_add_up() {
     };
     assert!(*removed >= 1, "the summary's page went: {outcome:?}");
 }
+
+/// What `check` reports: its errors, or its warnings.
+fn check_diagnostics(options: &Options) -> Vec<dossier::diagnostics::Diagnostic> {
+    match pipeline::check(options, &dossier::progress::Silent) {
+        Ok(report) => report.warnings,
+        Err(pipeline::Failure::Content(diagnostics)) => diagnostics,
+        Err(other) => panic!("check failed: {other}"),
+    }
+}
+
+/// What a session reports: its errors, or its warnings.
+fn outcome_diagnostics(outcome: Outcome) -> Vec<dossier::diagnostics::Diagnostic> {
+    match outcome {
+        Outcome::Rebuilt { warnings, .. } => warnings,
+        Outcome::Failed { diagnostics, .. } => diagnostics,
+    }
+}
+
+/// `serve` and `check` report the same diagnostics for the same input: a session started on
+/// it, and one that was healthy and then saw the edit, both say what `check` says.
+fn assert_same_diagnostics_as_check(
+    base_url: Option<&str>,
+    edit: impl Fn(&Dossier) -> Vec<&'static str>,
+) -> Vec<dossier::diagnostics::Diagnostic> {
+    let dossier = Dossier::harbour();
+    let mut options = options(&dossier);
+    options.base_url = base_url.map(String::from);
+    let (mut session, _) = Session::start(options.clone()).expect("a dossier");
+    let touched = edit(&dossier);
+    let expected = check_diagnostics(&options);
+    let changes = Changes::from_paths(touched.into_iter().map(PathBuf::from));
+    let rebuilt = outcome_diagnostics(session.rebuild(&changes).expect("rebuilds"));
+    assert_eq!(rebuilt, expected, "a rebuild reports what check does");
+    let (_, started) = Session::start(options).expect("a dossier");
+    assert_eq!(
+        outcome_diagnostics(started),
+        expected,
+        "a start reports what check does"
+    );
+    expected
+}
+
+#[test]
+fn one_template_mistake_is_one_error_in_serve_as_in_check() {
+    let diagnostics = assert_same_diagnostics_as_check(Some("http://127.0.0.1:1111"), |d| {
+        // Every source page fails at the same place, each with its own page named.
+        d.write(
+            "templates/source.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n{{ page.no_such_field.deeper }}\n{% endblock content %}\n",
+        );
+        vec!["templates/source.html"]
+    });
+    let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{diagnostics:?}");
+}
+
+#[test]
+fn a_broken_site_toml_hides_the_theme_in_serve_as_in_check() {
+    let diagnostics = assert_same_diagnostics_as_check(Some("http://127.0.0.1:1111"), |d| {
+        d.write("site.toml", "title = \n");
+        // A broken template too: with no site.toml to name the theme, neither reports it.
+        d.write("templates/source.html", "{% block content %}\n{{ oops(\n");
+        vec!["site.toml", "templates/source.html"]
+    });
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| !format!("{d:?}").contains("templates/source.html")),
+        "{diagnostics:?}"
+    );
+    assert!(!diagnostics.is_empty());
+}
+
+#[test]
+fn the_missing_base_url_warning_is_given_by_serve_as_by_check() {
+    let diagnostics = assert_same_diagnostics_as_check(None, |d| {
+        replace(
+            d,
+            "site.toml",
+            "base_url = \"https://briefs.example.org/kestrel\"\n",
+            "",
+        );
+        vec!["site.toml"]
+    });
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| format!("{d:?}").contains("no base_url")),
+        "{diagnostics:?}"
+    );
+}
+
+#[test]
+fn a_static_file_over_a_page_is_reported_by_serve_as_by_check() {
+    assert_same_diagnostics_as_check(Some("http://127.0.0.1:1111"), |d| {
+        d.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+        d.write("static/sitemap.xml", "<urlset/>\n");
+        vec!["static/robots.txt", "static/sitemap.xml"]
+    });
+}
