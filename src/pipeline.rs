@@ -210,7 +210,21 @@ pub fn load_config(root: &Path) -> Result<(Option<SiteConfig>, Vec<Diagnostic>),
             root.display()
         )));
     }
-    let text = fsutil::read_to_string(&config_path).map_err(|e| Failure::Usage(e.to_string()))?;
+    let bytes = fsutil::read(&config_path).map_err(|e| Failure::Usage(e.to_string()))?;
+    // Bad bytes are the author's to fix, like any other error in the file: located at the
+    // first one, and the content still checked in the same run.
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            // The prefix up to the bad byte is valid, so offsets in the lossy copy match.
+            let lossy = String::from_utf8_lossy(e.as_bytes());
+            let problem = Diagnostic::error(format!("`{CONFIG_FILE}` is not valid UTF-8"))
+                .at(Location::at_offset(Path::new(CONFIG_FILE), &lossy, offset))
+                .hint("save the file as UTF-8; the first byte that is not UTF-8 is marked");
+            return Ok((None, vec![problem]));
+        }
+    };
     let config = match SiteConfig::parse(&text) {
         Ok(config) => config,
         Err(problems) => return Ok((None, problems)),
