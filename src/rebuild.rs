@@ -184,6 +184,9 @@ pub struct Session {
     counts: Vec<usize>,
     /// Every page of `site`, by output file and by path; kept while no page comes or goes.
     page_index: Option<PageIndex>,
+    /// A rebuild gave up before taking in its changes (site.toml gone, the root unreadable):
+    /// the next one reads everything again, so no change is lost.
+    must_rescan: bool,
 }
 
 /// Every page of a site, looked up by output file or by path.
@@ -249,6 +252,7 @@ impl Session {
             shape,
             counts,
             page_index: None,
+            must_rescan: false,
         };
         let outcome = session.finish(started, content_problems, site_problems);
         Ok((session, outcome))
@@ -373,11 +377,19 @@ impl Session {
 
     /// Apply changed files (paths relative to the root) and rebuild what they affect.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Failure> {
+        let result = self.apply(changes);
+        if result.is_err() {
+            self.must_rescan = true;
+        }
+        result
+    }
+
+    fn apply(&mut self, changes: &Changes) -> Result<Outcome, Failure> {
         let started = Instant::now();
         let root = self.options.root.clone();
         // A folder under content/ that appeared, vanished or was replaced holds files the
         // changed paths do not name: read everything again, as a fresh start does.
-        if changes.rescan || self.folder_changed(&changes.files) {
+        if changes.rescan || self.must_rescan || self.folder_changed(&changes.files) {
             let (session, outcome) =
                 Session::load(self.options.clone(), self.pages.clone(), started)?;
             *self = session;
