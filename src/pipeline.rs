@@ -97,42 +97,91 @@ pub fn resolve(options: &Options) -> Result<Resolved, Failure> {
     let (config, mut problems) = load_config(root)?;
     let (content, mut content_problems) = load_content(root);
     problems.append(&mut content_problems);
-    let theme = config.as_ref().map(|c| load_theme(root, &c.theme));
+    let theme = theme_for(root, config.as_ref());
     let (dossier, config_ok) = assemble(config, content, options.drafts);
     let loaded = Instant::now();
     let (site, mut site_problems) = resolve_site(dossier, config_ok, &mut Default::default());
     let stages = vec![("load", loaded - started), ("resolve", loaded.elapsed())];
     problems.append(&mut site_problems);
-    let theme = match theme {
-        Some(Ok(theme)) => Some(theme),
-        Some(Err(mut e)) => {
-            problems.append(&mut e);
-            None
-        }
-        None => None,
-    };
-    diagnostics::sort(&mut problems);
-    match theme {
-        Some(theme) if !problems.iter().any(Diagnostic::is_error) => {
-            let base_url = effective_base_url(options, &site);
-            let mut warnings = problems;
-            if base_url.is_empty() {
-                warnings.push(
-                    Diagnostic::warning("no base_url: the feed and the sitemap will have root-relative addresses, which feed readers and search engines cannot use")
-                        .at(Location::file_start(Path::new(CONFIG_FILE), None))
-                        .hint("set base_url in site.toml to the address the site is published at, or pass --base-url"),
-                );
-            }
-            Ok(Resolved {
-                site,
-                theme,
-                warnings,
-                base_url,
-                stages,
-            })
-        }
-        _ => Err(Failure::Content(problems)),
+    match (gate(options, &site, problems, theme.as_ref()), theme) {
+        (Ok(Gate { base_url, warnings }), Some(Ok(theme))) => Ok(Resolved {
+            site,
+            theme,
+            warnings,
+            base_url,
+            stages,
+        }),
+        (Err(problems), _)
+        | (
+            Ok(Gate {
+                warnings: problems, ..
+            }),
+            _,
+        ) => Err(Failure::Content(problems)),
     }
+}
+
+/// The theme a dossier renders with: the one site.toml names, with the dossier's overrides.
+/// None while site.toml is broken: the theme it names is unknown, and guessing one would
+/// report errors of a theme the dossier may not use. `build`, `check` and `serve` all ask here.
+pub fn theme_for(
+    root: &Path,
+    config: Option<&SiteConfig>,
+) -> Option<Result<Theme, Vec<Diagnostic>>> {
+    config.map(|c| load_theme(root, &c.theme))
+}
+
+/// What rendering goes on with: the base URL in effect and every warning so far.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    /// The base URL in effect (see `effective_base_url`).
+    pub base_url: String,
+    /// Warnings of every stage before rendering, sorted, the missing-`base_url` one last.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The one rule, for `build`, `check` and `serve`, of what stands between resolving and
+/// rendering: the diagnostics of loading and resolving (`problems`) and of the theme, sorted;
+/// an error, or no theme, stops the run (`Err`: every diagnostic, warnings included);
+/// otherwise the missing-`base_url` warning joins the others.
+pub fn gate(
+    options: &Options,
+    site: &Site,
+    mut problems: Vec<Diagnostic>,
+    theme: Option<&Result<Theme, Vec<Diagnostic>>>,
+) -> Result<Gate, Vec<Diagnostic>> {
+    if let Some(Err(theme_problems)) = theme {
+        problems.extend(theme_problems.iter().cloned());
+    }
+    diagnostics::sort(&mut problems);
+    if !matches!(theme, Some(Ok(_))) || problems.iter().any(Diagnostic::is_error) {
+        return Err(problems);
+    }
+    let base_url = effective_base_url(options, site);
+    if base_url.is_empty() {
+        problems.push(
+            Diagnostic::warning("no base_url: the feed and the sitemap will have root-relative addresses, which feed readers and search engines cannot use")
+                .at(Location::file_start(Path::new(CONFIG_FILE), None))
+                .hint("set base_url in site.toml to the address the site is published at, or pass --base-url"),
+        );
+    }
+    Ok(Gate {
+        base_url,
+        warnings: problems,
+    })
+}
+
+/// The one rule of template errors, for `build`, `check` and `serve`: sorted, the same error
+/// repeated on every page of a kind reported once, the run's warnings among them.
+pub fn collapse_render_errors(
+    mut problems: Vec<Diagnostic>,
+    warnings: &[Diagnostic],
+) -> Vec<Diagnostic> {
+    diagnostics::sort(&mut problems);
+    problems.dedup_by(|a, b| a.location == b.location && a.location.is_some());
+    problems.extend(warnings.iter().cloned());
+    diagnostics::sort(&mut problems);
+    problems
 }
 
 /// The base URL in effect: `--base-url`, else site.toml's, without a trailing slash.
@@ -161,7 +210,21 @@ pub fn load_config(root: &Path) -> Result<(Option<SiteConfig>, Vec<Diagnostic>),
             root.display()
         )));
     }
-    let text = fsutil::read_to_string(&config_path).map_err(|e| Failure::Usage(e.to_string()))?;
+    let bytes = fsutil::read(&config_path).map_err(|e| Failure::Usage(e.to_string()))?;
+    // Bad bytes are the author's to fix, like any other error in the file: located at the
+    // first one, and the content still checked in the same run.
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            // The prefix up to the bad byte is valid, so offsets in the lossy copy match.
+            let lossy = String::from_utf8_lossy(e.as_bytes());
+            let problem = Diagnostic::error(format!("`{CONFIG_FILE}` is not valid UTF-8"))
+                .at(Location::at_offset(Path::new(CONFIG_FILE), &lossy, offset))
+                .hint("save the file as UTF-8; the first byte that is not UTF-8 is marked");
+            return Ok((None, vec![problem]));
+        }
+    };
     let config = match SiteConfig::parse(&text) {
         Ok(config) => config,
         Err(problems) => return Ok((None, problems)),
@@ -231,10 +294,8 @@ pub fn render_into(
     )
     .map_err(|e| match e {
         RenderError::Io(e) => Failure::Io(e),
-        RenderError::Templates(mut problems) => {
-            problems.extend(resolved.warnings.iter().cloned());
-            diagnostics::sort(&mut problems);
-            Failure::Content(problems)
+        RenderError::Templates(problems) => {
+            Failure::Content(collapse_render_errors(problems, &resolved.warnings))
         }
     })
 }

@@ -12,14 +12,16 @@ use std::time::{Duration, Instant};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::content::load::{Layout, Reuse, load_layout, scan_content};
 use crate::content::{Dossier, PageKind, PageMeta, TermRef, terms_by_taxonomy};
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::output::OutputFile;
-use crate::pipeline::{Failure, Options, assemble, effective_base_url, load_config};
+use crate::pipeline::{
+    Failure, Gate, Options, assemble, collapse_render_errors, gate, load_config, theme_for,
+};
 use crate::render::{PageKey, Renderer, static_files};
 use crate::search;
 use crate::site::{Site, resolve_site};
 use crate::slug::slugify;
-use crate::templates::{Theme, load_theme};
+use crate::templates::Theme;
 use crate::view::{paths, site_view};
 use crate::xref::{self, DocId, DocKey, Graph};
 
@@ -152,7 +154,10 @@ pub struct Session {
     options: Options,
     config: Option<SiteConfig>,
     config_problems: Vec<Diagnostic>,
-    theme: Result<Theme, Vec<Diagnostic>>,
+    /// The theme, as `pipeline::theme_for` loads it: none while site.toml is broken.
+    theme: Option<Result<Theme, Vec<Diagnostic>>>,
+    /// The base URL and the warnings of the last build that got as far as rendering.
+    gate: Option<Gate>,
     /// The files of `content/`, as last walked.
     layout: Layout,
     /// Documents resolved before, reused while they and their sources are unchanged.
@@ -179,6 +184,9 @@ pub struct Session {
     counts: Vec<usize>,
     /// Every page of `site`, by output file and by path; kept while no page comes or goes.
     page_index: Option<PageIndex>,
+    /// A rebuild gave up before taking in its changes (site.toml gone, the root unreadable):
+    /// the next one reads everything again, so no change is lost.
+    must_rescan: bool,
 }
 
 /// Every page of a site, looked up by output file or by path.
@@ -216,7 +224,7 @@ impl Session {
         started: Instant,
     ) -> Result<(Session, Outcome), Failure> {
         let (config, config_problems) = load_config(&options.root)?;
-        let theme = load_theme_for(&options.root, config.as_ref());
+        let theme = theme_for(&options.root, config.as_ref());
         let layout = scan_content(&options.root);
         let (content, content_problems) =
             load_layout(&options.root, &layout, Reuse::default(), &|_| true);
@@ -230,6 +238,7 @@ impl Session {
             config,
             config_problems,
             theme,
+            gate: None,
             layout,
             resolved,
             site,
@@ -243,6 +252,7 @@ impl Session {
             shape,
             counts,
             page_index: None,
+            must_rescan: false,
         };
         let outcome = session.finish(started, content_problems, site_problems);
         Ok((session, outcome))
@@ -306,7 +316,9 @@ impl Session {
         let started = Instant::now();
         // A healthy session has its page index: the last build succeeded and kept it.
         let wanted = self.healthy && !self.lagging.is_empty();
-        let (Ok(theme), Some(index), true) = (&self.theme, &self.page_index, wanted) else {
+        let (Some(Ok(theme)), Some(gate), Some(index), true) =
+            (&self.theme, &self.gate, &self.page_index, wanted)
+        else {
             return Outcome::Rebuilt {
                 changed: Vec::new(),
                 rendered: 0,
@@ -315,27 +327,24 @@ impl Session {
                 elapsed: started.elapsed(),
             };
         };
-        let base_url = effective_base_url(&self.options, &self.site);
-        let renderer = Renderer::new(&self.site, theme, &base_url);
+        let renderer = Renderer::new(&self.site, theme, &gate.base_url);
         let wanted: Vec<PageKey> = self
             .lagging
             .iter()
             .filter_map(|file| index.files.get(file).copied())
             .collect();
-        let rendered: Result<Vec<OutputFile>, Diagnostic> = {
+        let rendered: Vec<Result<OutputFile, Diagnostic>> = {
             use rayon::prelude::*;
             wanted.par_iter().map(|key| renderer.render(*key)).collect()
         };
-        let files = match rendered {
-            Ok(files) => files,
-            Err(problem) => {
-                self.healthy = false;
-                return Outcome::Failed {
-                    diagnostics: vec![problem],
-                    elapsed: started.elapsed(),
-                };
-            }
-        };
+        let (files, problems) = split_results(rendered);
+        if !problems.is_empty() {
+            self.healthy = false;
+            return Outcome::Failed {
+                diagnostics: collapse_render_errors(problems, &gate.warnings),
+                elapsed: started.elapsed(),
+            };
+        }
         self.lagging.clear();
         let mut changed = Vec::new();
         store(&mut self.pages, files, &mut changed);
@@ -368,11 +377,19 @@ impl Session {
 
     /// Apply changed files (paths relative to the root) and rebuild what they affect.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Failure> {
+        let result = self.apply(changes);
+        if result.is_err() {
+            self.must_rescan = true;
+        }
+        result
+    }
+
+    fn apply(&mut self, changes: &Changes) -> Result<Outcome, Failure> {
         let started = Instant::now();
         let root = self.options.root.clone();
         // A folder under content/ that appeared, vanished or was replaced holds files the
         // changed paths do not name: read everything again, as a fresh start does.
-        if changes.rescan || self.folder_changed(&changes.files) {
+        if changes.rescan || self.must_rescan || self.folder_changed(&changes.files) {
             let (session, outcome) =
                 Session::load(self.options.clone(), self.pages.clone(), started)?;
             *self = session;
@@ -384,7 +401,7 @@ impl Session {
             self.config_problems = problems;
         }
         if changes.config || changes.theme {
-            self.theme = load_theme_for(&root, self.config.as_ref());
+            self.theme = theme_for(&root, self.config.as_ref());
             self.pending_all = true;
         }
 
@@ -537,22 +554,26 @@ impl Session {
         let mut problems = self.config_problems.clone();
         problems.extend(content_problems);
         problems.extend(site_problems);
-        if let Err(theme_problems) = &self.theme {
-            problems.extend(theme_problems.iter().cloned());
-        }
-        diagnostics::sort(&mut problems);
-        let theme = match &self.theme {
-            Ok(theme) if !problems.iter().any(Diagnostic::is_error) => theme,
-            _ => {
+        // The rule `build` and `check` follow, from the same function.
+        let gated = gate(&self.options, &self.site, problems, self.theme.as_ref());
+        let (gated, theme) = match (gated, &self.theme) {
+            (Ok(gated), Some(Ok(theme))) => (gated, theme),
+            (Err(problems), _)
+            | (
+                Ok(Gate {
+                    warnings: problems, ..
+                }),
+                _,
+            ) => {
                 self.healthy = false;
+                self.gate = None;
                 return Outcome::Failed {
                     diagnostics: problems,
                     elapsed: started.elapsed(),
                 };
             }
         };
-        let base_url = effective_base_url(&self.options, &self.site);
-        let renderer = Renderer::new(&self.site, theme, &base_url);
+        let renderer = Renderer::new(&self.site, theme, &gated.base_url);
         // While no page came or went since the last good build, the pending paths are all
         // there is to look at; otherwise every page is compared with what was built.
         let (index, unmoved) = match self.page_index.take() {
@@ -596,22 +617,13 @@ impl Session {
                 .map(|(_, key)| renderer.render(*key))
                 .collect()
         };
-        let mut new_pages = Vec::with_capacity(rendered.len());
-        let mut render_problems = Vec::new();
-        for result in rendered {
-            match result {
-                Ok(file) => new_pages.push(file),
-                Err(problem) => render_problems.push(problem),
-            }
-        }
+        let (mut new_pages, render_problems) = split_results(rendered);
         if !render_problems.is_empty() {
             self.healthy = false;
             self.page_index = Some(index);
-            problems.extend(render_problems);
-            diagnostics::sort(&mut problems);
-            problems.dedup();
+            self.gate = None;
             return Outcome::Failed {
-                diagnostics: problems,
+                diagnostics: collapse_render_errors(render_problems, &gated.warnings),
                 elapsed: started.elapsed(),
             };
         }
@@ -655,19 +667,31 @@ impl Session {
         self.healthy = true;
         self.pending.clear();
         self.pending_all = false;
+        let warnings = gated.warnings.clone();
+        self.gate = Some(gated);
         Outcome::Rebuilt {
             changed,
             rendered: rendered_count,
             removed,
-            warnings: problems,
+            warnings,
             elapsed: started.elapsed(),
         }
     }
 }
 
-fn load_theme_for(root: &Path, config: Option<&SiteConfig>) -> Result<Theme, Vec<Diagnostic>> {
-    let name = config.map_or(crate::templates::BUILTIN_THEME, |c| c.theme.as_str());
-    load_theme(root, name)
+/// Rendered files, and the template errors of the pages that failed.
+fn split_results(
+    results: Vec<Result<OutputFile, Diagnostic>>,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    (files, problems)
 }
 
 /// What every page shows of the site as a whole (title, navigation, counts): when it changes,

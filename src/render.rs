@@ -5,7 +5,6 @@
 use rayon::prelude::*;
 use tera::{Context, Value};
 
-use crate::diagnostics;
 use crate::diagnostics::Diagnostic;
 use crate::feeds;
 use crate::highlight;
@@ -322,9 +321,7 @@ pub fn render_site(
         }
     }
     if !problems.is_empty() {
-        diagnostics::sort(&mut problems);
-        // The same template error usually repeats on every page of a kind: report it once.
-        problems.dedup_by(|a, b| a.location == b.location && a.location.is_some());
+        // Collapsed by `pipeline::collapse_render_errors`, the rule `serve` follows too.
         return Err(RenderError::Templates(problems));
     }
     let mut files = keys.len();

@@ -541,12 +541,32 @@ fn a_theme_folder_on_disk_replaces_the_built_in_theme() {
 #[test]
 fn a_template_error_names_the_template_line_and_the_page() {
     let dossier = Dossier::harbour();
-    dossier.write("templates/summary.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ page.title | no_such_filter }}\n{% endblock content %}\n");
-    let out = dossier.run(&["build"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("--> templates/summary.html:3:"), "{err}");
-    assert!(err.contains("template error"), "{err}");
+    dossier.build();
+    let before = snapshot(&dossier.public());
+    // One mistake found when the templates are compiled, one only when a page is rendered.
+    for (template, text) in [
+        ("summary.html", "{{ page.title | no_such_filter }}"),
+        ("source.html", "{{ page.no_such_field.deeper }}"),
+    ] {
+        dossier.write(
+            &format!("templates/{template}"),
+            &format!("{{% extends \"base.html\" %}}\n{{% block content %}}\n{text}\n{{% endblock content %}}\n"),
+        );
+        let out = dossier.run(&["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(&format!("--> templates/{template}:3:")),
+            "{err}"
+        );
+        assert!(err.contains("template error"), "{err}");
+        assert_eq!(
+            snapshot(&dossier.public()),
+            before,
+            "a failed build must leave the previous output as it was"
+        );
+        std::fs::remove_file(dossier.root.join("templates").join(template)).expect("remove");
+    }
 }
 
 #[test]

@@ -23,10 +23,11 @@ fn assert_broken(case: &str) {
             Some(1),
             "{case}: `{command}` should exit 1:\n{err}"
         );
-        for line in &expected {
+        let blocks = diagnostic_blocks(&err);
+        for group in expected_groups(&expected) {
             assert!(
-                err.contains(line.as_str()),
-                "{case}: `{command}` output lacks {line:?}:\n{err}"
+                blocks.iter().any(|block| contains_all(block, &group)),
+                "{case}: `{command}` output has no one diagnostic with {group:?}:\n{err}"
             );
         }
     }
@@ -44,6 +45,77 @@ fn assert_broken(case: &str) {
     assert!(
         leftovers.is_empty(),
         "{case}: staging folders left behind: {leftovers:?}"
+    );
+}
+
+/// Whether a line opens a diagnostic (`error: …`, `warning: …`).
+fn opens_diagnostic(line: &str) -> bool {
+    line.starts_with("error:") || line.starts_with("warning:")
+}
+
+/// The diagnostics of a run's output, each its lines from `error:` or `warning:` up to the next.
+fn diagnostic_blocks(err: &str) -> Vec<Vec<&str>> {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    for line in err.lines() {
+        match blocks.last_mut() {
+            Some(block) if !opens_diagnostic(line) => block.push(line),
+            _ => blocks.push(vec![line]),
+        }
+    }
+    blocks
+}
+
+/// The lines of an `expected` file, grouped by the diagnostic they describe: a message, a
+/// location and hints, in any order; a group ends where a second message or location begins.
+fn expected_groups(expected: &[String]) -> Vec<Vec<&str>> {
+    let mut groups: Vec<Vec<&str>> = Vec::new();
+    for line in expected.iter().map(String::as_str) {
+        let kind = |l: &str| {
+            if opens_diagnostic(l) {
+                Some(true)
+            } else if l.starts_with("-->") {
+                Some(false)
+            } else {
+                None
+            }
+        };
+        let opens = kind(line).is_some_and(|k| {
+            groups
+                .last()
+                .is_some_and(|g| g.iter().any(|l| kind(l) == Some(k)))
+        });
+        match groups.last_mut() {
+            Some(group) if !opens => group.push(line),
+            _ => groups.push(vec![line]),
+        }
+    }
+    groups
+}
+
+/// Whether every expected line is found in the block.
+fn contains_all(block: &[&str], expected: &[&str]) -> bool {
+    expected
+        .iter()
+        .all(|want| block.iter().any(|line| line.contains(want)))
+}
+
+#[test]
+fn expected_lines_must_all_be_in_one_diagnostic() {
+    let err = "error: first\n  --> a.md:1:1\n  = help: one\nerror: second\n  --> b.md:2:2\n";
+    let blocks = diagnostic_blocks(err);
+    let split = ["error: first", "--> b.md:2:2"].map(String::from);
+    let groups = expected_groups(&split);
+    assert!(
+        !groups
+            .iter()
+            .all(|g| blocks.iter().any(|b| contains_all(b, g))),
+        "lines of two diagnostics must not pass as one"
+    );
+    let whole = ["error: second", "--> b.md:2:2"].map(String::from);
+    assert!(
+        expected_groups(&whole)
+            .iter()
+            .all(|g| blocks.iter().any(|b| contains_all(b, g)))
     );
 }
 
@@ -677,4 +749,31 @@ fn every_unknown_site_toml_key_is_reported_in_one_run() {
 #[test]
 fn every_unknown_front_matter_key_is_reported_in_one_run() {
     assert_broken("unknown-front-matter-keys");
+}
+
+#[test]
+fn a_site_toml_that_is_not_utf8_points_at_the_first_bad_byte() {
+    let dossier = Dossier::harbour();
+    let path = dossier.root.join("site.toml");
+    let mut bytes = std::fs::read(&path).expect("read");
+    // Line 2, after `description = "How`: a Latin-1 é.
+    let at = bytes.iter().position(|&b| b == b'\n').expect("two lines") + 1 + 19;
+    bytes.insert(at, 0xE9);
+    std::fs::write(&path, bytes).expect("write");
+    for command in ["check", "build"] {
+        let out = dossier.run(&[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        let blocks = diagnostic_blocks(&err);
+        assert!(
+            blocks.iter().any(|b| contains_all(
+                b,
+                &[
+                    "error: `site.toml` is not valid UTF-8",
+                    "--> site.toml:2:20"
+                ]
+            )),
+            "{command}: {err}"
+        );
+    }
 }
