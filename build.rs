@@ -7,6 +7,11 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-changed=themes/briefing");
     println!("cargo:rerun-if-changed=skeleton");
+    // Only in dossier's own checkout: a copy vendored inside another repository must not
+    // report that repository's commit.
+    if !std::path::Path::new(".git").exists() {
+        return;
+    }
     let commit = Command::new("git")
         .args(["rev-parse", "--short=12", "HEAD"])
         .output()
@@ -24,7 +29,12 @@ fn main() {
         let suffix = if dirty { "-modified" } else { "" };
         println!("cargo:rustc-env=DOSSIER_COMMIT={commit}{suffix}");
         // A new commit or checkout changes HEAD (or the branch it names).
-        for path in [".git/HEAD", ".git/refs/heads", ".git/index"] {
+        for path in [
+            ".git/HEAD",
+            ".git/refs/heads",
+            ".git/packed-refs",
+            ".git/index",
+        ] {
             if std::path::Path::new(path).exists() {
                 println!("cargo:rerun-if-changed={path}");
             }

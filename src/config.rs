@@ -302,20 +302,7 @@ impl SiteConfig {
         } else {
             return None;
         };
-        let offset = text
-            .lines()
-            .scan(0, |start, line| {
-                let here = *start;
-                *start += line.len() + 1;
-                Some((here, line))
-            })
-            .find(|(_, line)| {
-                line.trim_start()
-                    .strip_prefix("output_dir")
-                    .is_some_and(|rest| rest.trim_start().starts_with('='))
-            })
-            .map(|(start, line)| start + line.len() - line.trim_start().len())
-            .unwrap_or(0);
+        let offset = key_offset(text, "output_dir");
         Some(
             Diagnostic::error(format!(
                 "output_dir `{}` {message}: building replaces that folder, so it must be one inside the dossier",

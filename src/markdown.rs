@@ -610,7 +610,7 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) 
                 code = Some((lang, String::new()));
                 continue;
             }
-            Event::Start(Tag::Link { ref dest_url, .. }) if classify(dest_url) == Scheme::Dossier => {
+            Event::Start(Tag::Link { ref dest_url, .. }) if is_dossier_link(dest_url) => {
                 let offset = body.offset + range.start;
                 match links.binary_search_by_key(&offset, |l| l.offset) {
                     Ok(i) => {

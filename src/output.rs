@@ -277,9 +277,9 @@ fn remove_tree(dir: &Path) -> Result<(), IoError> {
 }
 
 /// Remove the staging and retired folders (`.NAME.staging-PID`, `.NAME.old-PID`) that builds
-/// into `parent/name` left when they were killed: those whose process no longer runs. Only
-/// Linux can tell that (from `/proc`); elsewhere they are left for the user. Returns what
-/// could not be removed.
+/// into `parent/name` left when they were killed: those whose process no longer runs and that
+/// hold the marker file. Only Linux can tell that (from `/proc`); elsewhere they are left for
+/// the user. Returns what could not be removed.
 fn remove_stale(parent: &Path, name: &str) -> Vec<IoError> {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return Vec::new();
@@ -302,6 +302,13 @@ fn remove_stale(parent: &Path, name: &str) -> Vec<IoError> {
             // Exactly the names builds write: no sign, no leading zeros.
             pid.parse::<u32>()
                 .is_ok_and(|n| n.to_string() == pid && n != own && !process_runs(n))
+        })
+        // And only what a build wrote: a folder holding the marker (staging folders get it
+        // first thing, retired ones are old outputs), or a link, which is removed as a link.
+        .filter(|entry| {
+            entry.file_type().is_ok_and(|t| t.is_symlink())
+                || std::fs::symlink_metadata(entry.path().join(MARKER_FILE))
+                    .is_ok_and(|m| m.is_file())
         })
         .filter_map(|entry| remove_tree(&entry.path()).err())
         .collect()

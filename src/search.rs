@@ -20,7 +20,6 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 use serde::Serialize;
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::markdown::plain_text;
 use crate::output::OutputFile;
@@ -126,11 +125,7 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
 /// it is folded by [`fold_word`]; words of fewer than two characters are left out. `f` receives
 /// each, in a buffer it must not keep. ASCII, most of any text, is handled byte by byte.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let text: Cow<'_, str> = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(text.nfc().collect())
-    };
+    let text = crate::slug::nfc(text);
     let mut word = String::with_capacity(32);
     let bytes = text.as_bytes();
     let mut start = 0;

@@ -16,7 +16,8 @@ pub fn is_valid_id(s: &str) -> bool {
 /// `s` in Unicode normalisation form C, so that one word typed two ways (a precomposed `é`,
 /// or `e` and a combining accent) is one word. Borrowed when it already is.
 pub fn nfc(s: &str) -> Cow<'_, str> {
-    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    // ASCII, most of any text, is always NFC: no need to look at it character by character.
+    if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(s.nfc().collect())

@@ -98,6 +98,9 @@ pub fn load_theme(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
     let templates = Links::Follow(&inside);
     if theme_dir.is_dir() {
         let config_path = theme_rel.join("theme.toml");
+        if let Some(target) = fsutil::outside_link(&inside, &root.join(&config_path)) {
+            return Err(vec![Diagnostic::link_outside(&config_path, &target)]);
+        }
         match fsutil::read_to_string(&root.join(&config_path)) {
             Ok(text) => {
                 if let Err(e) = toml::from_str::<ThemeConfig>(&text) {

@@ -53,6 +53,7 @@ fn dossier_with(sources: usize, extra: &[(&str, &str)]) -> (tempfile::TempDir, s
 fn run(root: &Path, args: &[&str]) -> std::process::Output {
     assert_cmd::Command::cargo_bin("dossier")
         .expect("the dossier binary")
+        .current_dir(root)
         .args(args)
         .arg("--root")
         .arg(root)

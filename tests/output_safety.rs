@@ -313,6 +313,7 @@ fn leftovers_of_killed_builds_are_removed() {
     ];
     for name in &stale {
         dossier.write(&format!("{name}/sources/a/index.html"), "old");
+        dossier.write(&format!("{name}/.dossier-output"), "written by dossier");
         // A link inside a leftover is removed as a link; what it points at stays.
         std::os::unix::fs::symlink(&outside, dossier.root.join(name).join("link"))
             .expect("symlink");
@@ -327,6 +328,8 @@ fn leftovers_of_killed_builds_are_removed() {
         format!(".other.staging-{dead}"),
         format!("public.staging-{dead}"),
         format!(".public.staging-{}", std::process::id()),
+        // The right name and a dead process, but no marker: dossier did not write it.
+        format!(".public.old-{}", dead + 2),
     ];
     for name in &kept {
         dossier.write(&format!("{name}/keep"), "keep");

@@ -30,23 +30,16 @@
 //
 //   [--base-url URL]  the address the site was built for (default http://127.0.0.1 + BASE)
 
-import { readFileSync, mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { cliArgs, launchChromium, serveSite } from './lib.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => {
-    if (arg.startsWith('--')) pairs.push([arg.slice(2), all[i + 1]]);
-    return pairs;
-  }, []),
-);
+const args = cliArgs();
 const SITE = path.resolve(args.site ?? 'public');
 const BASE = args.base ?? '/dossier/';
 const SHOTS = path.resolve(args.screenshots ?? 'target/screenshots');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** CSS and JS together, uncompressed. */
 const BUDGET = 60_000;
 
@@ -84,60 +77,15 @@ function check(name, ok, detail = '') {
 
 // ---------------------------------------------------------------- a static server on loopback
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.xml': 'application/xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.json': 'application/json',
-};
-
-function serve(root, base) {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let rel = decodeURIComponent(url.pathname);
-    const notFound = () => {
-      res.writeHead(404, { 'content-type': TYPES['.html'] });
-      res.end(readFileSync(path.join(root, '404.html')));
-    };
-    if (!rel.startsWith(base)) return notFound();
-    rel = rel.slice(base.length);
-    let file = path.resolve(root, rel);
-    if (file !== root && !file.startsWith(root + path.sep)) return notFound();
-    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!existsSync(file)) return notFound();
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 // ---------------------------------------------------------------- the browser
 
-const server = await serve(SITE, BASE);
+const server = await serveSite(SITE, BASE);
 const ORIGIN = `http://127.0.0.1:${server.address().port}`;
 const urlOf = (rel) => `${ORIGIN}${BASE}${rel}`;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOTS, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-default-apps',
-    '--disable-extensions',
-  ],
-});
+const browser = await launchChromium();
 
 /** What a page type needs before it is checked: search results arrive after the page loads. */
 const READY = {

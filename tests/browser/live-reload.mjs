@@ -15,17 +15,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { cliArgs, launchChromium } from './lib.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => {
-    if (arg.startsWith('--')) pairs.push([arg.slice(2), all[i + 1]]);
-    return pairs;
-  }, []),
-);
+const args = cliArgs();
 const DOSSIER = path.resolve(args.dossier ?? 'target/debug/dossier');
 const FIXTURE = path.resolve(args.fixture ?? 'tests/fixtures/harbour');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** How long a change may take to reach the open tab. */
 const WITHIN = 10_000;
 const PAGE = 'summaries/cost-overrun/';
@@ -106,10 +100,7 @@ try {
   });
   check('serve prints the address it listens on', /^http:\/\/127\.0\.0\.1:\d+\/$/.test(origin), origin);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const pageErrors = [];

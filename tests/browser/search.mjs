@@ -15,22 +15,15 @@
 // Ends with "N passed, M failed"; exits 1 if anything failed.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { cliArgs, launchChromium, serveSite } from './lib.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => {
-    if (arg.startsWith('--')) pairs.push([arg.slice(2), all[i + 1]]);
-    return pairs;
-  }, []),
-);
+const args = cliArgs();
 const DOSSIER = path.resolve(args.dossier ?? 'target/debug/dossier');
 const SHOTS = path.resolve(args.screenshots ?? 'target/screenshots');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TABLE = JSON.parse(readFileSync(path.join(HERE, '..', 'fixtures', 'search-words.json'), 'utf8'));
 const BASE = '/dossier/';
@@ -74,22 +67,6 @@ write('content/sources/words.txt', PARAGRAPHS.map(([p]) => p).join('\n') + '\n')
 
 // ---------------------------------------------------------------- a static server on loopback
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json' };
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
-    let file = rel.startsWith(BASE) ? path.resolve(dir, rel.slice(BASE.length)) : null;
-    if (file && existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!file || !(file === dir || file.startsWith(dir + path.sep)) || !existsSync(file)) {
-      res.writeHead(404);
-      return res.end();
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 let server = null;
 let browser = null;
 try {
@@ -98,9 +75,9 @@ try {
     encoding: 'utf8',
   });
   if (built.status !== 0) throw new Error(`dossier build failed:\n${built.stdout}${built.stderr}`);
-  server = await serve(site);
+  server = await serveSite(site, BASE);
   const urlOf = (rel) => `http://127.0.0.1:${server.address().port}${BASE}${rel}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   mkdirSync(SHOTS, { recursive: true });
 
