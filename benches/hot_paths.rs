@@ -10,11 +10,12 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use dossier::content::source_text::split_paragraphs;
-use dossier::content::{Body, ParagraphMode};
-use dossier::markdown::{RenderLink, RenderOptions, render, scan_links};
-use dossier::quotation::Quotation;
-use dossier::view::paragraph_html;
+use dossier::load::content::source_text::split_paragraphs;
+use dossier::load::content::{Body, ParagraphMode};
+use dossier::load::references::scan_links;
+use dossier::render::markdown::{RenderLink, RenderOptions, render};
+use dossier::resolve::quotation::Quotation;
+use dossier::render::view::common::paragraph_html;
 
 /// A hard-wrapped source of about 5 KB, with a quotation block and a link.
 fn source() -> String {

@@ -178,13 +178,13 @@ pub struct AddSourceArgs {
     pub title: String,
     /// What kind of document it is
     #[arg(long, value_parser = parse_kind, value_name = "KIND", help = kind_help())]
-    pub kind: dossier::content::SourceKind,
+    pub kind: dossier::load::content::SourceKind,
     /// Where it was collected from
     #[arg(long)]
     pub url: Option<String>,
     /// When it was published: a day (2024-04-18), a month (2004-01) or a quarter (2024-Q2); a month or quarter sets date_precision
     #[arg(long, value_parser = dossier::scaffold::parse_published, value_name = "DATE")]
-    pub published: Option<(dossier::content::Date, dossier::content::DatePrecision)>,
+    pub published: Option<(dossier::load::content::Date, dossier::load::content::DatePrecision)>,
     /// The analyst's note (Markdown): provenance, reliability
     #[arg(long)]
     pub note: Option<String>,
@@ -202,12 +202,12 @@ pub struct AddSourceArgs {
     pub max_size: u64,
 }
 
-fn parse_kind(s: &str) -> Result<dossier::content::SourceKind, String> {
+fn parse_kind(s: &str) -> Result<dossier::load::content::SourceKind, String> {
     s.parse()
 }
 
 fn kind_help() -> String {
-    let names: Vec<&str> = dossier::content::SourceKind::ALL
+    let names: Vec<&str> = dossier::load::content::SourceKind::ALL
         .iter()
         .map(|k| k.as_str())
         .collect();

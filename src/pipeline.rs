@@ -5,17 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::{CONFIG_FILE, SiteConfig};
-use crate::content::load::{Content, load_content};
-use crate::content::{Dossier, Drafts, Page};
+use crate::load::config::{CONFIG_FILE, SiteConfig};
+use crate::load::content::load::{Content, load_content};
+use crate::load::content::{Dossier, Drafts, Page};
 use crate::diagnostics::{self, Diagnostic, Location};
 use crate::fsutil::{self, IoError};
-use crate::highlight;
-use crate::output::{self, Collect, Discard, MARKER_FILE, Occupant, OutputFile, Sink, Staging};
+use crate::render::highlight;
+use crate::render::sink::{Collect, Discard, OutputFile, Sink};
+use crate::write::output::{self, MARKER_FILE, Occupant, Staging};
 use crate::progress::Progress;
-use crate::render::{RenderError, Rendered, Scope, render_site};
-use crate::site::{Site, resolve_site};
-use crate::templates::{Theme, load_theme};
+use crate::render::pages::{RenderError, Rendered, Scope, render_site};
+use crate::resolve::site::{Site, resolve_site};
+use crate::render::templates::{Theme, load_theme};
 
 /// What `build` and `check` are asked to do.
 #[derive(Debug, Clone)]

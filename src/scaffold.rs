@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use sha2::{Digest, Sha256};
 
-use crate::config::CONFIG_FILE;
-use crate::content::load::hex;
-use crate::content::{Date, DatePrecision, SourceKind};
+use crate::load::config::CONFIG_FILE;
+use crate::load::content::load::hex;
+use crate::load::content::{Date, DatePrecision, SourceKind};
 use crate::fsutil::{self, IoError};
 use crate::slug::{is_valid_id, suggest_id};
-use crate::templates;
+use crate::render::templates;
 
 /// The dossier `new` writes: a site.toml with every key explained, one source, one summary
 /// quoting it, one event.
@@ -62,7 +62,7 @@ pub fn new_dossier_with(dir: &Path, copy_theme: bool) -> Result<Vec<PathBuf>, Sc
     let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
     collect(&SKELETON, &mut files);
     if copy_theme {
-        let theme = Path::new("themes").join(templates::BUILTIN_THEME);
+        let theme = Path::new("themes").join(crate::load::config::BUILTIN_THEME);
         for (path, bytes) in templates::builtin_theme_files() {
             files.push((theme.join(path), bytes));
         }
@@ -180,7 +180,7 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
             )));
         }
     };
-    if crate::content::source_text::split_paragraphs(text, crate::content::ParagraphMode::Lines)
+    if crate::load::content::source_text::split_paragraphs(text, crate::load::content::ParagraphMode::Lines)
         .is_empty()
     {
         return Err(refused(format!("`{}` has no text", source.file.display())));
@@ -209,7 +209,7 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
     );
     let mut warnings = Vec::new();
     if let Some(url) = &source.url
-        && !crate::xref::is_http(url)
+        && !crate::url::is_http(url)
     {
         warnings.push(format!(
             "--url `{url}` is not an http(s) address: it will be shown as text, never as a link"
@@ -236,7 +236,7 @@ fn check_terms(root: &Path, terms: &[(String, String)]) -> Result<(), ScaffoldEr
     let Ok(text) = std::fs::read_to_string(root.join(CONFIG_FILE)) else {
         return Ok(());
     };
-    let Ok(config) = crate::config::SiteConfig::parse(&text) else {
+    let Ok(config) = crate::load::config::SiteConfig::parse(&text) else {
         return Ok(());
     };
     for (taxonomy, term) in terms {
@@ -335,7 +335,7 @@ pub struct Listing {
     /// The paragraphs shown, in order.
     pub shown: Vec<Listed>,
     /// When a search found nothing: the nearest passage, as a misquotation's hint gives it.
-    pub closest: Option<crate::quotation::Closest>,
+    pub closest: Option<crate::resolve::quotation::Closest>,
 }
 
 /// One paragraph of a [`Listing`].
@@ -358,7 +358,7 @@ pub fn list_paragraphs(
     id: &str,
     words: Option<&str>,
 ) -> Result<Listing, ScaffoldError> {
-    use crate::quotation::Quotation;
+    use crate::resolve::quotation::Quotation;
     if !root.join(CONFIG_FILE).is_file() {
         return Err(refused(format!(
             "`{}` is not a dossier: it has no {CONFIG_FILE} (use --root)",
@@ -391,7 +391,7 @@ pub fn list_paragraphs(
         return Err(refused(format!("no source with id `{id}` ({hint})")));
     }
     let (mode, markers) = match fsutil::read_to_string(&root.join(&sidecar_rel)) {
-        Ok(text) => match crate::content::front_matter::parse_sidecar(&sidecar_rel, &text) {
+        Ok(text) => match crate::load::content::front_matter::parse_sidecar(&sidecar_rel, &text) {
             Ok(sidecar) => (sidecar.meta.paragraphs, sidecar.meta.markers),
             Err(_) => {
                 return Err(refused(format!(
@@ -403,13 +403,13 @@ pub fn list_paragraphs(
         Err(e) => return Err(refused(e.to_string())),
     };
     let bytes = fsutil::read(&root.join(&text_rel))?;
-    let Ok(text) = crate::content::source_text::decode(&bytes) else {
+    let Ok(text) = crate::load::content::source_text::decode(&bytes) else {
         return Err(refused(format!(
             "`{}` is not UTF-8 text: `dossier check` shows where",
             text_rel.display()
         )));
     };
-    let paragraphs = crate::content::source_text::split_paragraphs_with(text, mode, markers);
+    let paragraphs = crate::load::content::source_text::split_paragraphs_with(text, mode, markers);
     let quotation = match words {
         Some(words) => Some(
             Quotation::new(words)

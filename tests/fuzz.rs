@@ -11,13 +11,14 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use dossier::config::SiteConfig;
-use dossier::content::front_matter::{parse_page_meta, parse_sidecar, split};
-use dossier::content::source_text::{decode, split_paragraphs, word_count};
-use dossier::content::{Body, PageKind, ParagraphMode};
+use dossier::load::config::SiteConfig;
+use dossier::load::content::front_matter::{parse_page_meta, parse_sidecar, split};
+use dossier::load::content::source_text::{decode, split_paragraphs, word_count};
+use dossier::load::content::{Body, PageKind, ParagraphMode};
 use dossier::diagnostics::Diagnostic;
-use dossier::markdown::{self, RenderLink, RenderOptions};
-use dossier::quotation::Quotation;
+use dossier::load::references::scan_links;
+use dossier::render::markdown::{self, RenderLink, RenderOptions};
+use dossier::resolve::quotation::Quotation;
 use dossier::slug::slugify;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -319,7 +320,7 @@ fn markdown_references_scan_and_render_safely() {
                     offset: 0,
                     file_text: &text,
                 };
-                let links: Vec<RenderLink> = markdown::scan_links(body)
+                let links: Vec<RenderLink> = scan_links(body)
                     .iter()
                     .zip(1..)
                     .map(|(link, n)| RenderLink {

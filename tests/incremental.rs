@@ -737,7 +737,7 @@ fn built(dossier: &Dossier, out: &std::path::Path) -> Option<Pages> {
         }
         let rel = entry.path().strip_prefix(out).expect("inside");
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if rel == dossier::output::MARKER_FILE {
+        if rel == dossier::write::output::MARKER_FILE {
             continue;
         }
         let bytes = std::fs::read(entry.path()).expect("read");

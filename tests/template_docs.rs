@@ -8,9 +8,9 @@ use std::path::Path;
 
 use common::Dossier;
 use dossier::pipeline::{self, Options};
-use dossier::render::{PageKey, page_view};
-use dossier::templates::REQUIRED_TEMPLATES;
-use dossier::view::{Views, site_view};
+use dossier::render::pages::{PageKey, page_view};
+use dossier::render::templates::REQUIRED_TEMPLATES;
+use dossier::render::view::{Views, site_view};
 
 /// Paths of variables, by template.
 type PathsByTemplate = BTreeMap<&'static str, BTreeSet<String>>;

@@ -194,6 +194,9 @@ fn remove_key_at(table: &mut toml::de::DeTable<'_>, at: usize) -> bool {
 /// The path of `site.toml` inside a dossier root, relative to the root (for diagnostics).
 pub const CONFIG_FILE: &str = "site.toml";
 
+/// The name of the built-in theme.
+pub const BUILTIN_THEME: &str = "briefing";
+
 impl SiteConfig {
     /// Parse and validate `site.toml` text. Every problem found is returned.
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
@@ -246,7 +249,7 @@ impl SiteConfig {
             }
             seen.push(name);
         }
-        if !self.base_url.is_empty() && !crate::xref::is_http(&self.base_url) {
+        if !self.base_url.is_empty() && !crate::url::is_http(&self.base_url) {
             let offset = text.find("base_url").unwrap_or(0);
             problems.push(
                 Diagnostic::error(format!("base_url `{}` is not an http(s) URL", self.base_url))
@@ -266,7 +269,7 @@ impl SiteConfig {
                 .at(Location::at_offset(path, text, key_offset(text, "theme")))
                 .hint(format!(
                     "`theme` names a folder in the dossier's themes/ (no `/`, `\\` or `..`), or the built-in `{}`; copy the theme into themes/ to use it",
-                    crate::templates::BUILTIN_THEME
+                    BUILTIN_THEME
                 )),
             );
         }

@@ -4,11 +4,12 @@
 
 use std::fmt::Write as _;
 
-use crate::content::{Date, Page};
-use crate::markdown::escape_html;
-use crate::site::Site;
-use crate::view::{Views, paths, root_for};
-use crate::xref::DocId;
+use crate::load::content::{Date, Page};
+use crate::html::escape_html;
+use crate::resolve::site::Site;
+use crate::render::view::{Views, root_for};
+use crate::url::paths;
+use crate::resolve::xref::DocId;
 
 /// The most URLs one sitemap file may hold (sitemaps.org); beyond it the sitemap becomes an
 /// index of numbered sitemaps.

@@ -6,19 +6,15 @@ use std::sync::OnceLock;
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
+
+use crate::load::code_blocks::{MAX_HIGHLIGHTED_BYTES, syntaxes};
 
 /// Class prefix, so highlighting classes cannot clash with the theme's.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Where the generated stylesheet is written in the output.
 pub const STYLESHEET_PATH: &str = "highlight.css";
-
-fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
-}
 
 fn themes() -> &'static ThemeSet {
     static SET: OnceLock<ThemeSet> = OnceLock::new();
@@ -36,28 +32,6 @@ pub fn stylesheet(theme: &str) -> Option<String> {
     css_for_theme_with_class_style(theme, CLASS_STYLE).ok()
 }
 
-/// The largest code block that is highlighted, in bytes. syntect's memory grows with the
-/// block, to several hundred bytes per byte of code (a 200,000-line block took 1.46 GB); larger
-/// blocks are shown as plain, escaped text, with a warning from the reference scan.
-pub const MAX_HIGHLIGHTED_BYTES: usize = 256 * 1024;
-
-/// Whether `lang` names a language that is highlighted.
-fn is_known(lang: Option<&str>) -> bool {
-    lang.is_some_and(|l| syntaxes().find_syntax_by_token(l).is_some())
-}
-
-/// The warning for a code block of `len` bytes in `lang` that is too large to highlight.
-pub fn size_problem(len: usize, lang: Option<&str>) -> Option<crate::diagnostics::Diagnostic> {
-    (len > MAX_HIGHLIGHTED_BYTES && is_known(lang)).then(|| {
-        crate::diagnostics::Diagnostic::warning(format!(
-            "code block not highlighted: it is {} KiB, larger than the {} KiB that are highlighted",
-            len.div_ceil(1024),
-            MAX_HIGHLIGHTED_BYTES / 1024
-        ))
-        .hint("it is shown as plain text; split it, or link to the file instead")
-    })
-}
-
 /// A code block as HTML. `lang` is the fence's info word; an unknown or missing language, or
 /// a block larger than `MAX_HIGHLIGHTED_BYTES`, is shown as plain, escaped text.
 pub fn code_block(code: &str, lang: Option<&str>) -> String {
@@ -67,7 +41,7 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
         .and_then(|l| syntaxes().find_syntax_by_token(l));
     let Some(syntax) = syntax else {
         html.push_str("<pre><code>");
-        crate::markdown::escape_html(&mut html, code);
+        crate::html::escape_html(&mut html, code);
         html.push_str("</code></pre>\n");
         return html;
     };
@@ -80,7 +54,7 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
             // syntect gave up on this code; plain text is better than a failed build.
             html.clear();
             html.push_str("<pre><code>");
-            crate::markdown::escape_html(&mut html, code);
+            crate::html::escape_html(&mut html, code);
             html.push_str("</code></pre>\n");
             return html;
         }
@@ -97,6 +71,7 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::code_blocks::size_problem;
 
     #[test]
     fn known_languages_get_classes_and_unknown_ones_are_escaped() {

@@ -6,13 +6,14 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
-use crate::feeds;
-use crate::highlight;
-use crate::output::{OutputFile, Sink};
+use crate::render::feeds;
+use crate::render::highlight;
+use crate::render::sink::{OutputFile, Sink};
 use crate::progress::Progress;
-use crate::site::Site;
-use crate::templates::Theme;
-use crate::view::{PageView, Views, absolute_root, paths, root_for};
+use crate::resolve::site::Site;
+use crate::render::templates::Theme;
+use crate::render::view::{PageView, Views, absolute_root, root_for};
+use crate::url::paths;
 
 /// One page of the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -309,7 +310,7 @@ pub fn render_site(
     };
     // The search index is built alongside the pages: its slower, serial parts overlap theirs.
     let index =
-        || (scope == Scope::All).then(|| crate::search::index_files(&crate::search::records(site)));
+        || (scope == Scope::All).then(|| crate::render::search::index_files(&crate::render::search::records(site)));
     let (failures, index) = rayon::join(render_pages, index);
     progress.end();
     let mut problems = Vec::new();

@@ -21,11 +21,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::markdown::plain_text;
-use crate::output::OutputFile;
-use crate::site::Site;
-use crate::timeline::EntryKind;
-use crate::view::paths;
+use crate::render::markdown::plain_text;
+use crate::render::sink::OutputFile;
+use crate::resolve::site::Site;
+use crate::resolve::timeline::EntryKind;
+use crate::url::paths;
 
 /// Records per file of the record store.
 pub const CHUNK: usize = 256;

@@ -11,12 +11,10 @@ use tera::{Context, ErrorKind, Tera};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::fsutil;
+use crate::load::config::BUILTIN_THEME;
 
 /// The default theme, built into the binary so any dossier builds without copying it.
 static BRIEFING: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/briefing");
-
-/// The name of the built-in theme.
-pub const BUILTIN_THEME: &str = "briefing";
 
 /// Templates every theme must provide, one per kind of page.
 pub const REQUIRED_TEMPLATES: &[&str] = &[
@@ -78,7 +76,7 @@ pub fn load_theme(root: &Path, theme: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut problems = Vec::new();
 
     // site.toml's validation says the same, located; this keeps any caller from reaching out.
-    if !crate::config::is_plain_name(theme) {
+    if !crate::load::config::is_plain_name(theme) {
         return Err(vec![Diagnostic::error(format!(
             "theme `{theme}` is not a folder name under themes/"
         ))]);
@@ -295,7 +293,7 @@ fn read_tree(
     let walk = walkdir::WalkDir::new(&full)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !crate::content::load::is_ignored(e.file_name()));
+        .filter_entry(|e| e.depth() == 0 || !crate::load::content::load::is_ignored(e.file_name()));
     for entry in walk {
         let entry =
             entry.map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", dir.display())))?;

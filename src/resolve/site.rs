@@ -1,11 +1,11 @@
 //! The resolve stage: the loaded dossier plus its timeline, citation graph and taxonomies.
 //! Rendering reads a finished `Site` and never goes back to the files.
 
-use crate::content::Dossier;
+use crate::load::content::Dossier;
 use crate::diagnostics::Diagnostic;
-use crate::taxonomy::{Taxonomy, build_taxonomies};
-use crate::timeline::{Timeline, build_timeline};
-use crate::xref::{Cache, Graph, resolve};
+use crate::resolve::taxonomy::{Taxonomy, build_taxonomies};
+use crate::resolve::timeline::{Timeline, build_timeline};
+use crate::resolve::xref::{Cache, Graph, resolve};
 
 /// Everything rendering needs, resolved.
 #[derive(Debug, Clone)]

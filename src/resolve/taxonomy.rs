@@ -6,7 +6,7 @@ use std::collections::hash_map::Entry;
 
 use ahash::AHashMap;
 
-use crate::content::{Dossier, TermRef};
+use crate::load::content::{Dossier, TermRef};
 use crate::diagnostics::{Diagnostic, Location, nearest};
 use crate::slug::{nfc, slugify};
 
@@ -210,5 +210,5 @@ pub fn build_taxonomies(dossier: &Dossier) -> (Vec<Taxonomy>, Vec<Diagnostic>) {
 
 /// The path of a term's page, relative to the site root.
 pub fn term_path(taxonomy: &str, slug: &str) -> String {
-    crate::view::paths::term(taxonomy, slug)
+    crate::url::paths::term(taxonomy, slug)
 }

@@ -1,7 +1,7 @@
 //! The timeline: events and source publication dates on one line, in order. Grouping by year
 //! and quarter is presentation and happens in the view.
 
-use crate::content::{Date, DatePrecision, Dossier};
+use crate::load::content::{Date, DatePrecision, Dossier};
 
 /// What a timeline entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -10,10 +10,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::{Body, Dossier, Page, Source};
+use crate::load::content::{Body, Dossier, Page, Source};
 use crate::diagnostics::{Diagnostic, Location, nearest};
-use crate::markdown::{LinkRef, scan};
-use crate::quotation::{Quotation, quoted_words};
+use crate::load::references::{LinkRef, scan};
+use crate::url::is_http;
+use crate::resolve::quotation::{Quotation, quoted_words};
 
 /// A Markdown document that can cite: the brief, a summary, an event, a source's note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -582,9 +583,9 @@ fn misquotation(source: &Source, paragraph: Option<u32>, quotation: &Quotation) 
     let markers = closest.as_ref().and_then(|c| {
         let kind = source.paragraphs.get(c.index)?.kind;
         let marker = match kind {
-            crate::content::ParagraphKind::ListItem => "a bullet",
-            crate::content::ParagraphKind::Quote => "`> `",
-            crate::content::ParagraphKind::Text => return None,
+            crate::load::content::ParagraphKind::ListItem => "a bullet",
+            crate::load::content::ParagraphKind::Quote => "`> `",
+            crate::load::content::ParagraphKind::Text => return None,
         };
         source.meta.markers.then(|| format!(
             "; ¶{} stands alone because its line starts with {marker}: if such marks are decoration, set `markers = false` in the sidecar to keep them as text, so the lines of a block form one paragraph (skip the marks with …)",
@@ -656,12 +657,6 @@ fn warnings(dossier: &Dossier, graph: &Graph) -> Vec<Diagnostic> {
     warnings
 }
 
-/// Whether a URL may be shown as a link.
-pub fn is_http(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
-    lower.starts_with("https://") || lower.starts_with("http://")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -671,13 +666,5 @@ mod tests {
         let mut r = vec![(2, 5..9), (1, 0..4), (1, 2..6), (1, 8..9), (2, 0..1)];
         merge_ranges(&mut r);
         assert_eq!(r, vec![(1, 0..6), (1, 8..9), (2, 0..1), (2, 5..9)]);
-    }
-
-    #[test]
-    fn only_http_urls_are_links() {
-        assert!(is_http("https://x.org"));
-        assert!(is_http("HTTP://x.org"));
-        assert!(!is_http("javascript:alert(1)"));
-        assert!(!is_http("file:///etc/passwd"));
     }
 }

@@ -123,7 +123,7 @@ pub fn error_page(text: &str) -> Vec<u8> {
     let mut html = String::from(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>dossier: build failed</title></head>\n<body>\n<h1>The dossier does not build yet</h1>\n<pre>",
     );
-    crate::markdown::escape_html(&mut html, text);
+    crate::html::escape_html(&mut html, text);
     html.push_str("</pre>\n</body>\n</html>\n");
     inject(html.as_bytes())
 }

@@ -22,8 +22,8 @@ use notify_debouncer_full::{
     DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
 };
 
-use crate::config::CONFIG_FILE;
-use crate::content::load::is_ignored;
+use crate::load::config::CONFIG_FILE;
+use crate::load::content::load::is_ignored;
 
 /// The folders whose changes matter, besides site.toml.
 pub const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::fsutil::{self, IoError};
 use crate::progress::Progress;
+use crate::render::sink::{OutputFile, Sink};
 
 /// The file every build writes at the top of the output folder. A folder holding it was
 /// written by dossier and may be replaced by the next build; any other non-empty folder is
@@ -20,57 +21,6 @@ pub const MARKER_FILE: &str = ".dossier-output";
 /// What the marker says to someone who finds it. Fixed text: builds stay byte-identical.
 const MARKER_TEXT: &str = "This folder was written by `dossier build`, which replaces all of it on every build.\n\
 Files put here by hand are deleted by the next build: keep them in the dossier's static/ folder instead.\n";
-
-/// A file of the site, in memory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// Path relative to the output folder, with `/` separators.
-    pub path: String,
-    /// Its bytes.
-    pub contents: Vec<u8>,
-}
-
-/// Where rendered files go as they are made: a staging folder for `build`, nowhere for
-/// `check`, memory for tests.
-pub trait Sink: Sync {
-    /// Take one file.
-    fn put(&self, file: OutputFile) -> Result<(), IoError>;
-}
-
-/// Keeps nothing (`check`: rendering is the verification).
-#[derive(Debug, Default)]
-pub struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _: OutputFile) -> Result<(), IoError> {
-        Ok(())
-    }
-}
-
-/// Keeps every file in memory.
-#[derive(Debug, Default)]
-pub struct Collect(std::sync::Mutex<Vec<OutputFile>>);
-
-impl Collect {
-    /// The files, sorted by path.
-    pub fn into_files(self) -> Vec<OutputFile> {
-        let mut files = self
-            .0
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files
-    }
-}
-
-impl Sink for Collect {
-    fn put(&self, file: OutputFile) -> Result<(), IoError> {
-        if let Ok(mut files) = self.0.lock() {
-            files.push(file);
-        }
-        Ok(())
-    }
-}
 
 /// A new output folder being written beside the old one. Files are written as they come, so
 /// the whole site never has to sit in memory; `commit` swaps it in. Dropped without a commit,

@@ -12,7 +12,7 @@ use toml::Spanned;
 use super::{
     Date, DatePrecision, Note, PageKind, PageMeta, ParagraphMode, SourceKind, SourceMeta, TermRef,
 };
-use crate::config::from_toml_every_key;
+use crate::load::config::from_toml_every_key;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::slug::is_valid_id;
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::SiteConfig;
+use crate::load::config::SiteConfig;
 pub use date::{Date, DatePrecision};
 
 /// Everything loaded from a dossier folder, before any reference is resolved.
