@@ -14,8 +14,8 @@ use dossier::load::content::source_text::split_paragraphs;
 use dossier::load::content::{Body, ParagraphMode};
 use dossier::load::references::scan_links;
 use dossier::render::markdown::{RenderLink, RenderOptions, render};
-use dossier::resolve::quotation::Quotation;
 use dossier::render::view::common::paragraph_html;
+use dossier::resolve::quotation::Quotation;
 
 /// A hard-wrapped source of about 5 KB, with a quotation block and a link.
 fn source() -> String {

@@ -184,7 +184,10 @@ pub struct AddSourceArgs {
     pub url: Option<String>,
     /// When it was published: a day (2024-04-18), a month (2004-01) or a quarter (2024-Q2); a month or quarter sets date_precision
     #[arg(long, value_parser = dossier::scaffold::parse_published, value_name = "DATE")]
-    pub published: Option<(dossier::load::content::Date, dossier::load::content::DatePrecision)>,
+    pub published: Option<(
+        dossier::load::content::Date,
+        dossier::load::content::DatePrecision,
+    )>,
     /// The analyst's note (Markdown): provenance, reliability
     #[arg(long)]
     pub note: Option<String>,

@@ -5,18 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::diagnostics::{self, Diagnostic, Location};
+use crate::fsutil::{self, IoError};
 use crate::load::config::{CONFIG_FILE, SiteConfig};
 use crate::load::content::load::{Content, load_content};
 use crate::load::content::{Dossier, Drafts, Page};
-use crate::diagnostics::{self, Diagnostic, Location};
-use crate::fsutil::{self, IoError};
-use crate::render::highlight;
-use crate::render::sink::{Collect, Discard, OutputFile, Sink};
-use crate::write::output::{self, MARKER_FILE, Occupant, Staging};
 use crate::progress::Progress;
+use crate::render::highlight;
 use crate::render::pages::{RenderError, Rendered, Scope, render_site};
-use crate::resolve::site::{Site, resolve_site};
+use crate::render::sink::{Collect, Discard, OutputFile, Sink};
 use crate::render::templates::{Theme, load_theme};
+use crate::resolve::site::{Site, resolve_site};
+use crate::write::output::{self, MARKER_FILE, Occupant, Staging};
 
 /// What `build` and `check` are asked to do.
 #[derive(Debug, Clone)]

@@ -9,22 +9,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::diagnostics::Diagnostic;
 use crate::load::config::{CONFIG_FILE, SiteConfig};
 use crate::load::content::load::{Layout, Reuse, load_layout, scan_content};
 use crate::load::content::{Dossier, PageKind, PageMeta, TermRef, terms_by_taxonomy};
-use crate::diagnostics::Diagnostic;
-use crate::render::sink::OutputFile;
 use crate::pipeline::{
     Failure, Gate, Options, assemble, collapse_render_errors, gate, load_config, theme_for,
 };
 use crate::render::pages::{PageKey, Renderer, static_files};
 use crate::render::search;
-use crate::resolve::site::{Site, resolve_site};
-use crate::slug::slugify;
+use crate::render::sink::OutputFile;
 use crate::render::templates::Theme;
 use crate::render::view::site_view;
-use crate::url::paths;
+use crate::resolve::site::{Site, resolve_site};
 use crate::resolve::xref::{self, DocId, DocKey, Graph};
+use crate::slug::slugify;
+use crate::url::paths;
 
 /// A piece of content that pages read, by its stable name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

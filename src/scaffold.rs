@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use sha2::{Digest, Sha256};
 
+use crate::fsutil::{self, IoError};
 use crate::load::config::CONFIG_FILE;
 use crate::load::content::load::hex;
 use crate::load::content::{Date, DatePrecision, SourceKind};
-use crate::fsutil::{self, IoError};
-use crate::slug::{is_valid_id, suggest_id};
 use crate::render::templates;
+use crate::slug::{is_valid_id, suggest_id};
 
 /// The dossier `new` writes: a site.toml with every key explained, one source, one summary
 /// quoting it, one event.
@@ -180,8 +180,11 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
             )));
         }
     };
-    if crate::load::content::source_text::split_paragraphs(text, crate::load::content::ParagraphMode::Lines)
-        .is_empty()
+    if crate::load::content::source_text::split_paragraphs(
+        text,
+        crate::load::content::ParagraphMode::Lines,
+    )
+    .is_empty()
     {
         return Err(refused(format!("`{}` has no text", source.file.display())));
     }

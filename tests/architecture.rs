@@ -115,8 +115,9 @@ fn reaches(code: &str, root: &str) -> Vec<Reach> {
                     '}' | ',' if depth == 1 => {
                         let item = code[item_start..from + i].trim();
                         if !item.is_empty() {
-                            let offset = item_start + (code[item_start..].len()
-                                - code[item_start..].trim_start().len());
+                            let offset = item_start
+                                + (code[item_start..].len()
+                                    - code[item_start..].trim_start().len());
                             out.push(Reach {
                                 line: line_at(offset),
                                 segments: segments(item),
@@ -143,14 +144,23 @@ fn reaches(code: &str, root: &str) -> Vec<Reach> {
 
 /// The leading identifiers of a path: `load::content::{Body, X}` → `["load", "content"]`.
 fn segments(path: &str) -> Vec<String> {
-    path.split("::")
-        .map(|s| {
-            s.chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect::<String>()
-        })
-        .take_while(|s| !s.is_empty())
-        .collect()
+    let mut out = Vec::new();
+    for part in path.split("::") {
+        let ident: String = part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if ident.is_empty() {
+            break;
+        }
+        let whole = ident.len() == part.len();
+        out.push(ident);
+        // The path ends where a segment does not (`plain_text;`, `Body,`, `x()`).
+        if !whole {
+            break;
+        }
+    }
+    out
 }
 
 /// What is wrong with `file` (in `layer`) reaching `reach`, if anything.
@@ -254,7 +264,10 @@ fn the_check_finds_backward_imports_grouped_inline_and_from_helpers() {
         "render/feeds.rs",
         "// crate::pipeline in a comment is fine\nfn f() { crate::resolve::site::x(); }\n",
     );
-    write("write/output.rs", "use crate::render::pages::Renderer;\nuse crate::render::sink::OutputFile;\n");
+    write(
+        "write/output.rs",
+        "use crate::render::pages::Renderer;\nuse crate::render::sink::OutputFile;\n",
+    );
     write("url.rs", "fn f() { crate::load::content::x(); }\n");
     write("odd.rs", "fn f() {}\n");
     let mut found = problems(&src);

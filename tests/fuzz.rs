@@ -11,11 +11,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use dossier::diagnostics::Diagnostic;
 use dossier::load::config::SiteConfig;
 use dossier::load::content::front_matter::{parse_page_meta, parse_sidecar, split};
 use dossier::load::content::source_text::{decode, split_paragraphs, word_count};
 use dossier::load::content::{Body, PageKind, ParagraphMode};
-use dossier::diagnostics::Diagnostic;
 use dossier::load::references::scan_links;
 use dossier::render::markdown::{self, RenderLink, RenderOptions};
 use dossier::resolve::quotation::Quotation;

@@ -4,7 +4,7 @@
 //! problem as a located diagnostic. It must not resolve a reference, build a page or write a
 //! file: it imports neither resolve nor render, only the shared helpers.
 
+pub mod code_blocks;
 pub mod config;
 pub mod content;
-pub mod code_blocks;
 pub mod references;

@@ -4,12 +4,12 @@
 
 use std::fmt::Write as _;
 
-use crate::load::content::{Date, Page};
 use crate::html::escape_html;
-use crate::resolve::site::Site;
+use crate::load::content::{Date, Page};
 use crate::render::view::{Views, root_for};
-use crate::url::paths;
+use crate::resolve::site::Site;
 use crate::resolve::xref::DocId;
+use crate::url::paths;
 
 /// The most URLs one sitemap file may hold (sitemaps.org); beyond it the sitemap becomes an
 /// index of numbered sitemaps.

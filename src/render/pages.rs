@@ -6,13 +6,13 @@ use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
+use crate::progress::Progress;
 use crate::render::feeds;
 use crate::render::highlight;
 use crate::render::sink::{OutputFile, Sink};
-use crate::progress::Progress;
-use crate::resolve::site::Site;
 use crate::render::templates::Theme;
 use crate::render::view::{PageView, Views, absolute_root, root_for};
+use crate::resolve::site::Site;
 use crate::url::paths;
 
 /// One page of the site.
@@ -309,8 +309,10 @@ pub fn render_site(
             .collect()
     };
     // The search index is built alongside the pages: its slower, serial parts overlap theirs.
-    let index =
-        || (scope == Scope::All).then(|| crate::render::search::index_files(&crate::render::search::records(site)));
+    let index = || {
+        (scope == Scope::All)
+            .then(|| crate::render::search::index_files(&crate::render::search::records(site)))
+    };
     let (failures, index) = rayon::join(render_pages, index);
     progress.end();
     let mut problems = Vec::new();

@@ -1,8 +1,8 @@
 //! The resolve stage: the loaded dossier plus its timeline, citation graph and taxonomies.
 //! Rendering reads a finished `Site` and never goes back to the files.
 
-use crate::load::content::Dossier;
 use crate::diagnostics::Diagnostic;
+use crate::load::content::Dossier;
 use crate::resolve::taxonomy::{Taxonomy, build_taxonomies};
 use crate::resolve::timeline::{Timeline, build_timeline};
 use crate::resolve::xref::{Cache, Graph, resolve};

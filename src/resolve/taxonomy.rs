@@ -6,8 +6,8 @@ use std::collections::hash_map::Entry;
 
 use ahash::AHashMap;
 
-use crate::load::content::{Dossier, TermRef};
 use crate::diagnostics::{Diagnostic, Location, nearest};
+use crate::load::content::{Dossier, TermRef};
 use crate::slug::{nfc, slugify};
 
 /// A declared taxonomy and its terms.

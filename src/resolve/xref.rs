@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::load::content::{Body, Dossier, Page, Source};
 use crate::diagnostics::{Diagnostic, Location, nearest};
+use crate::load::content::{Body, Dossier, Page, Source};
 use crate::load::references::{LinkRef, scan};
-use crate::url::is_http;
 use crate::resolve::quotation::{Quotation, quoted_words};
+use crate::url::is_http;
 
 /// A Markdown document that can cite: the brief, a summary, an event, a source's note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

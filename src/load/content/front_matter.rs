@@ -12,8 +12,8 @@ use toml::Spanned;
 use super::{
     Date, DatePrecision, Note, PageKind, PageMeta, ParagraphMode, SourceKind, SourceMeta, TermRef,
 };
-use crate::load::config::from_toml_every_key;
 use crate::diagnostics::{Diagnostic, Location};
+use crate::load::config::from_toml_every_key;
 use crate::slug::is_valid_id;
 
 /// Where the front matter's TOML and the Markdown body lie in a page file.

@@ -1,22 +1,19 @@
 //! What several page families share: dates, the items lists show, citation notes and backlinks,
 //! term groups, a document rendered with its links, and a source paragraph as HTML.
 
-
 use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::load::content::{
-    Date, DatePrecision, Page, TermRef, terms_by_taxonomy,
-};
-use crate::render::markdown::{self, RenderLink, RenderOptions};
-use crate::slug::slugify;
-use crate::resolve::xref::{Citation, DocId, LinkTarget};
-use crate::url::paths;
 use crate::html;
+use crate::load::content::{Date, DatePrecision, Page, TermRef, terms_by_taxonomy};
+use crate::render::markdown::{self, RenderLink, RenderOptions};
+use crate::resolve::xref::{Citation, DocId, LinkTarget};
+use crate::slug::slugify;
+use crate::url::paths;
 
-use super::*;
 use super::print::print_anchors;
+use super::*;
 
 /// A date as templates show it.
 #[derive(Debug, Clone, Serialize)]

@@ -1,7 +1,5 @@
 //! The home page: the brief, with the latest sources, summaries and events.
 
-
-
 use serde::Serialize;
 
 use crate::load::content::DatePrecision;
@@ -9,9 +7,9 @@ use crate::resolve::timeline::EntryKind;
 use crate::resolve::xref::DocId;
 use crate::url::paths;
 
-use super::*;
 use super::common::{DateView, NoteView, PageItem};
 use super::timeline::EntryView;
+use super::*;
 
 /// `page` of `index.html`.
 #[derive(Debug, Serialize)]

@@ -26,7 +26,6 @@ use summary::{SummaryListView, SummaryView};
 use taxonomy::{TaxonomyView, TermView};
 use timeline::TimelineView;
 
-
 /// How a rendered document links into the dossier.
 #[derive(Debug, Clone, Copy)]
 enum Links<'r> {

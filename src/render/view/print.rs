@@ -1,15 +1,13 @@
 //! The print edition: every document on one page, and the ids it uses there.
 
-
-
 use serde::Serialize;
 
 use crate::load::content::ParagraphKind;
 use crate::resolve::xref::DocId;
 use crate::url::{is_http, paths};
 
-use super::*;
 use super::common::{DateView, NoteView, SourceItem};
+use super::*;
 
 /// Ids in the print edition, where every document shares one page.
 pub mod print_anchors {

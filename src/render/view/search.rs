@@ -1,7 +1,5 @@
 //! The search page (the index itself is `render::search`).
 
-
-
 use serde::Serialize;
 
 use crate::url::paths;

@@ -1,18 +1,17 @@
 //! The source list and each source's page: its paragraphs, with what cites them.
 
-
 use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::load::content::{
-    ParagraphKind, Source,
-};
+use crate::load::content::{ParagraphKind, Source};
 use crate::resolve::xref::DocId;
 use crate::url::{is_http, paths};
 
+use super::common::{
+    BacklinkView, DateView, NoteView, PageItem, SourceItem, TermGroupView, describe, paragraph_html,
+};
 use super::*;
-use super::common::{BacklinkView, DateView, NoteView, PageItem, SourceItem, TermGroupView, describe, paragraph_html};
 
 /// `page` of `sources.html`.
 #[derive(Debug, Serialize)]

@@ -1,15 +1,13 @@
 //! The summary list and each summary's page.
 
-
-
 use serde::Serialize;
 
 use crate::render::markdown::{self};
 use crate::resolve::xref::DocId;
 use crate::url::paths;
 
-use super::*;
 use super::common::{NoteView, PageItem, SourceLink, TermGroupView, describe};
+use super::*;
 
 /// `page` of `summaries.html`.
 #[derive(Debug, Serialize)]

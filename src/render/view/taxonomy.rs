@@ -1,15 +1,13 @@
 //! A taxonomy's page (the matrix of its terms and the sources) and each term's page.
 
-
-
 use serde::Serialize;
 
 use crate::resolve::timeline::EntryKind;
 use crate::url::paths;
 
-use super::*;
 use super::common::{PageItem, SourceLink};
 use super::timeline::EntryView;
+use super::*;
 
 /// `page` of `taxonomy.html`: the matrix.
 #[derive(Debug, Serialize)]

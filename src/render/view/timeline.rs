@@ -1,7 +1,5 @@
 //! The timeline, and an event as the timeline and the home page show it.
 
-
-
 use serde::Serialize;
 
 use crate::load::content::Date;
@@ -9,8 +7,8 @@ use crate::resolve::timeline::EntryKind;
 use crate::resolve::xref::DocId;
 use crate::url::paths;
 
-use super::*;
 use super::common::{DateView, NoteView, SourceLink, TermGroupView};
+use super::*;
 
 /// `page` of `timeline.html`.
 #[derive(Debug, Serialize)]
