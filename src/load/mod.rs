@@ -7,4 +7,5 @@
 pub mod code_blocks;
 pub mod config;
 pub mod content;
+pub mod extract;
 pub mod references;

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    Date, DatePrecision, Note, PageKind, PageMeta, ParagraphMode, SourceKind, SourceMeta, TermRef,
+    Date, DatePrecision, Note, Original, PageKind, PageMeta, ParagraphMode, SourceKind, SourceMeta,
+    TermRef,
 };
 use crate::diagnostics::{Diagnostic, Location};
 use crate::load::config::from_toml_every_key;
@@ -244,7 +245,101 @@ struct Sidecar {
     markers: bool,
     #[serde(default)]
     taxonomies: TaxonomyTable,
+    // evidence (issue 14)
+    original: Option<OriginalTable>,
 }
+
+// evidence: the `[original]` table (issue 14) ------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OriginalTable {
+    file: Spanned<String>,
+    media_type: Spanned<String>,
+    sha256: Spanned<String>,
+    extractor: String,
+    pages: Option<Spanned<u32>>,
+    #[serde(default)]
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    attachments: Vec<AttachmentTable>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AttachmentTable {
+    name: String,
+    media_type: String,
+    size: u64,
+    sha256: String,
+}
+
+/// `[original]` checked: the file is `<id>.<ext>` of a format dossier extracts, its media type
+/// is that format's, its sha256 is 64 hexadecimal digits.
+fn parse_original(path: &Path, text: &str, table: OriginalTable) -> Result<Original, Diagnostic> {
+    use crate::load::extract::Format;
+    let at = |offset: usize| Location::at_offset(path, text, offset);
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    let file = table.file.get_ref();
+    let format = file
+        .strip_prefix(&format!("{id}."))
+        .and_then(Format::from_extension)
+        .ok_or_else(|| {
+            Diagnostic::error(format!(
+                "`[original] file = \"{file}\"` is not `{id}.html`, `{id}.htm`, `{id}.pdf` or `{id}.eml`"
+            ))
+            .at(at(table.file.span().start))
+            .hint("the original is kept beside the text, under the source's id; `dossier add-source` writes this table")
+        })?;
+    if table.media_type.get_ref() != format.media_type() {
+        return Err(Diagnostic::error(format!(
+            "`media_type = \"{}\"` does not match `{file}`, which is {}",
+            table.media_type.get_ref(),
+            format.media_type()
+        ))
+        .at(at(table.media_type.span().start))
+        .hint(format!("write `media_type = \"{}\"`", format.media_type())));
+    }
+    let sha = table.sha256.get_ref();
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(
+            Diagnostic::error(format!("sha256 `{sha}` is not 64 hexadecimal digits"))
+                .at(at(table.sha256.span().start))
+                .hint("compute it with `sha256sum` on the original"),
+        );
+    }
+    if format == Format::Pdf && table.pages.is_none() {
+        return Err(Diagnostic::error("`[original]` of a PDF has no `pages`")
+            .at(at(table.file.span().start))
+            .hint("write the page count, `pages = N` (`dossier add-source` does)"));
+    }
+    Ok(Original {
+        file: file.clone(),
+        file_offset: table.file.span().start,
+        format,
+        sha256: sha.to_ascii_lowercase(),
+        sha256_offset: table.sha256.span().start,
+        extractor: table.extractor,
+        pages: table.pages.map(|p| (*p.get_ref(), p.span().start)),
+        headers: table.headers,
+        attachments: table
+            .attachments
+            .into_iter()
+            .map(|a| crate::load::extract::Attachment {
+                name: a.name,
+                media_type: a.media_type,
+                size: a.size,
+                sha256: a.sha256,
+            })
+            .collect(),
+        bytes: std::sync::Arc::from(Vec::new()),
+    })
+}
+
+// end evidence -------------------------------------------------------------------------------
 
 fn yes() -> bool {
     true
@@ -276,6 +371,11 @@ pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagn
             ]);
         }
     }
+    // evidence (issue 14)
+    let original = match s.original {
+        Some(table) => Some(parse_original(path, text, table).map_err(|e| vec![e])?),
+        None => None,
+    };
     let note = s.note.as_ref().map(|n| Note {
         text: n.get_ref().clone(),
         offset: string_content_start(text, n.span().start),
@@ -296,6 +396,7 @@ pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagn
             paragraphs: s.paragraphs,
             markers: s.markers,
             terms: term_refs(&s.taxonomies, 0),
+            original,
         },
     })
 }

@@ -61,6 +61,8 @@ pub struct Layout {
     /// Every file and folder the walk saw, relative to the root: the layout depends on these
     /// names only, so while they stay the same it need not be walked again.
     pub paths: HashSet<PathBuf>,
+    /// evidence: the originals beside sources, by id.
+    pub originals: HashMap<String, PathBuf>,
 }
 
 /// Items of an earlier load that a new load may reuse when their files did not change.
@@ -140,6 +142,8 @@ pub fn is_ignored(name: &OsStr) -> bool {
 struct SourceFiles {
     text: Option<PathBuf>,
     sidecar: Option<PathBuf>,
+    /// evidence: the original (`.html`, `.htm`, `.pdf`, `.eml`) beside them.
+    original: Option<PathBuf>,
 }
 
 /// Walk and load `root/content`. Paths in diagnostics are relative to `root`.
@@ -220,9 +224,21 @@ pub fn scan_content(root: &Path) -> Layout {
                 Some((stem, "toml")) => {
                     sources.entry(stem.to_string()).or_default().sidecar = Some(rel);
                 }
+                // evidence: an original the text was extracted from (issue 14)
+                Some((stem, ext)) if crate::load::extract::Format::from_extension(ext).is_some() => {
+                    let files = sources.entry(stem.to_string()).or_default();
+                    if files.original.is_some() {
+                        problems.push(stray(
+                            &rel,
+                            "a source has one original: keep one of its .html, .htm, .pdf or .eml files",
+                        ));
+                    } else {
+                        files.original = Some(rel);
+                    }
+                }
                 _ => problems.push(stray(
                     &rel,
-                    "sources/ holds only <id>.txt and <id>.toml files",
+                    "sources/ holds only <id>.txt and <id>.toml files (and the original each was extracted from: .html, .htm, .pdf, .eml)",
                 )),
             },
             (2, false) if parent == SUMMARIES_DIR || parent == EVENTS_DIR => {
@@ -246,7 +262,25 @@ pub fn scan_content(root: &Path) -> Layout {
 
     // Pair each .txt with its sidecar; validate ids before doing any reading.
     let mut source_jobs = Vec::new();
+    let mut originals = HashMap::new();
     for (id, files) in sources {
+        // evidence: an original needs its source's text and sidecar
+        if let Some(original) = files.original {
+            if files.text.is_none() || files.sidecar.is_none() {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "`{}` is an original without its source: `{id}.txt` and `{id}.toml` are missing",
+                        original.display()
+                    ))
+                    .at(Location::file_start(&original, None))
+                    .hint("add documents with `dossier add-source FILE`, which extracts the text and writes the sidecar"),
+                );
+                if files.text.is_none() && files.sidecar.is_none() {
+                    broken.sources.push(id.clone());
+                }
+            }
+            originals.insert(id.clone(), original);
+        }
         match (files.text, files.sidecar) {
             (Some(text), Some(sidecar)) => {
                 if let Some(problem) = invalid_id(&id, &text, "source") {
@@ -301,6 +335,7 @@ pub fn scan_content(root: &Path) -> Layout {
         problems,
         broken,
         paths,
+        originals,
     }
 }
 
@@ -324,7 +359,8 @@ pub fn load_layout(
         .iter()
         .enumerate()
         .map(|(position, (id, text, sidecar))| {
-            if changed(text) || changed(sidecar) {
+            let original_changed = layout.originals.get(id).is_some_and(|o| changed(o));
+            if changed(text) || changed(sidecar) || original_changed {
                 return None;
             }
             match reuse.take_source(position, id) {
@@ -350,7 +386,8 @@ pub fn load_layout(
         .zip(reused_sources.par_iter_mut())
         .for_each(|((id, text, sidecar), slot)| {
             if slot.is_none() {
-                *slot = Some(load_source(root, &inside, id, text, sidecar));
+                let original = layout.originals.get(id).map(PathBuf::as_path);
+                *slot = Some(load_source(root, &inside, id, text, sidecar, original));
             }
         });
     page_jobs
@@ -491,6 +528,7 @@ fn load_source(
     id: &str,
     text_path: &Path,
     sidecar_path: &Path,
+    original_path: Option<&Path>,
 ) -> Result<Source, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let sidecar_text = read_text(root, inside, sidecar_path);
@@ -536,7 +574,24 @@ fn load_source(
             );
         }
     }
-    let paragraphs = split_paragraphs_with(text, sidecar.meta.paragraphs, sidecar.meta.markers);
+    let mut meta = sidecar.meta;
+    // evidence: the original verified (issue 14)
+    let mut pages = Vec::new();
+    if let Err(mut e) = verify_original(
+        root,
+        inside,
+        &mut meta,
+        text,
+        sidecar_path,
+        &sidecar_text,
+        original_path,
+    ) {
+        problems.append(&mut e);
+    }
+    let paragraphs = split_paragraphs_with(text, meta.paragraphs, meta.markers);
+    if meta.original.as_ref().is_some_and(|o| o.pages.is_some()) {
+        pages = super::source_text::page_spans(text, &paragraphs);
+    }
     if paragraphs.is_empty() {
         problems.push(
             Diagnostic::error(format!(
@@ -555,8 +610,9 @@ fn load_source(
         sidecar_path: sidecar_path.to_path_buf(),
         sidecar_text,
         word_count: word_count(text),
-        meta: sidecar.meta,
+        meta,
         paragraphs,
+        pages,
     })
 }
 
@@ -579,6 +635,90 @@ fn load_page(
         text,
     })
 }
+
+// evidence: originals verified at load (issue 14) -------------------------------------------
+
+/// The original beside a source agrees with the sidecar's `[original]`: the file it names is
+/// there (and no other), its sha256 matches, and a PDF's `pages` matches the form feeds of the
+/// derived text. Its bytes are kept in `meta.original`, to be published.
+fn verify_original(
+    root: &Path,
+    inside: &Path,
+    meta: &mut super::SourceMeta,
+    text: &str,
+    sidecar_path: &Path,
+    sidecar_text: &str,
+    on_disk: Option<&Path>,
+) -> Result<(), Vec<Diagnostic>> {
+    let at = |offset| Location::at_offset(sidecar_path, sidecar_text, offset);
+    let Some(original) = meta.original.as_mut() else {
+        return match on_disk {
+            Some(path) => Err(vec![
+                Diagnostic::error(format!(
+                    "`{}` is not named by its sidecar: `{}` has no `[original]` table",
+                    path.display(),
+                    sidecar_path.display()
+                ))
+                .at(Location::file_start(path, None))
+                .hint("add documents with `dossier add-source FILE`, which writes the table; or remove the file"),
+            ]),
+            None => Ok(()),
+        };
+    };
+    let named = sidecar_path.with_file_name(&original.file);
+    if on_disk != Some(named.as_path()) {
+        return Err(vec![
+            Diagnostic::error(format!("the original `{}` is missing", named.display()))
+                .at(at(original.file_offset))
+                .hint(match on_disk {
+                    Some(other) => format!(
+                        "the folder has `{}`: correct `file`, or restore the original",
+                        other.display()
+                    ),
+                    None => {
+                        "restore the collected file; it is the evidence the text was extracted from"
+                            .into()
+                    }
+                }),
+        ]);
+    }
+    let bytes = read(root, inside, &named)?;
+    let actual = hex(&Sha256::digest(&bytes));
+    let mut problems = Vec::new();
+    if actual != original.sha256 {
+        problems.push(
+            Diagnostic::error(format!(
+                "`{}` does not match the sha256 in its sidecar",
+                named.display()
+            ))
+            .at(at(original.sha256_offset))
+            .hint(format!(
+                "the file's sha256 is {actual}; an original is evidence and is never edited, so restore the collected file"
+            )),
+        );
+    }
+    if let Some((pages, offset)) = original.pages {
+        let found = super::source_text::page_count(text);
+        if found != pages {
+            problems.push(
+                Diagnostic::error(format!(
+                    "`pages = {pages}`, but the text has {found} page{} (form feeds mark where each page after the first begins)",
+                    if found == 1 { "" } else { "s" }
+                ))
+                .at(at(offset))
+                .hint("the derived text was changed; run `dossier check --extraction` to compare it with the original"),
+            );
+        }
+    }
+    original.bytes = std::sync::Arc::from(bytes);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+// end evidence -------------------------------------------------------------------------------
 
 /// Lowercase hexadecimal.
 pub fn hex(bytes: &[u8]) -> String {

@@ -70,6 +70,9 @@ pub struct Source {
     pub paragraphs: Vec<Paragraph>,
     /// Words in the whole text.
     pub word_count: usize,
+    /// evidence: for a source extracted from a PDF, the pages of each paragraph (one per
+    /// paragraph); empty otherwise.
+    pub pages: Vec<PageSpan>,
 }
 
 impl Source {
@@ -225,7 +228,48 @@ pub struct SourceMeta {
     pub markers: bool,
     /// Taxonomy terms.
     pub terms: Vec<TermRef>,
+    // evidence: the original the text was extracted from (issue 14)
+    /// The original (web page, PDF, e-mail) the text was extracted from: `[original]`.
+    pub original: Option<Original>,
 }
+
+// evidence: originals and pages (issue 14) --------------------------------------------------
+
+/// A source's original, as its sidecar's `[original]` table records it.
+#[derive(Debug, Clone)]
+pub struct Original {
+    /// Its file name in `content/sources/` (`<id>.pdf`).
+    pub file: String,
+    /// Byte offset of the `file` value in the sidecar.
+    pub file_offset: usize,
+    /// What it is.
+    pub format: crate::load::extract::Format,
+    /// The sha256 recorded for it (lowercase).
+    pub sha256: String,
+    /// Byte offset of the `sha256` value in the sidecar.
+    pub sha256_offset: usize,
+    /// The extractor that made the derived text (name and version).
+    pub extractor: String,
+    /// A PDF's page count, and the offset of the value.
+    pub pages: Option<(u32, usize)>,
+    /// An e-mail's headers, in order: (name, value).
+    pub headers: Vec<(String, String)>,
+    /// An e-mail's attachments.
+    pub attachments: Vec<crate::load::extract::Attachment>,
+    /// Its bytes, read and verified at load, published beside the source page.
+    pub bytes: std::sync::Arc<[u8]>,
+}
+
+/// The pages a PDF source's paragraph stands on, from the form feeds of its derived text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSpan {
+    /// The page its first word is on.
+    pub first: u32,
+    /// The page its last word is on.
+    pub last: u32,
+}
+
+// end evidence -------------------------------------------------------------------------------
 
 /// A Markdown string inside a TOML file, with where its text starts in that file.
 #[derive(Debug, Clone)]

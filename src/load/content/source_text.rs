@@ -2,7 +2,7 @@
 //! a BOM and the `\r` of CRLF are not text, blank lines never count, bullet and `> ` lines
 //! are paragraphs like any other.
 
-use super::{Paragraph, ParagraphKind, ParagraphMode};
+use super::{PageSpan, Paragraph, ParagraphKind, ParagraphMode};
 
 /// Bullet characters that make a line a list item when followed by white space.
 const BULLETS: [char; 3] = ['•', '-', '*'];
@@ -181,6 +181,46 @@ pub fn word_count(text: &str) -> usize {
     }
     words
 }
+
+// evidence: pages of a PDF source's paragraphs (issue 14) ----------------------------------
+
+/// The form feed that begins each page after the first in a PDF's derived text.
+pub const PAGE_BREAK: char = '\u{c}';
+
+/// The pages each paragraph stands on, counting the form feeds before it and inside it. The
+/// paragraphs are those [`split_paragraphs_with`] gave for `text` in lines mode (each a line).
+pub fn page_spans(text: &str, paragraphs: &[Paragraph]) -> Vec<PageSpan> {
+    let mut spans = Vec::with_capacity(paragraphs.len());
+    let mut breaks_before = 0u32;
+    let mut wanted = paragraphs.iter().peekable();
+    for (i, line) in text.split('\n').enumerate() {
+        let inside = line.matches(PAGE_BREAK).count() as u32;
+        if let Some(p) = wanted.peek()
+            && p.line == line_number(i)
+        {
+            let leading = line
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .filter(|&c| c == PAGE_BREAK)
+                .count() as u32;
+            let first = 1 + breaks_before + leading;
+            spans.push(PageSpan {
+                first,
+                last: first + (inside - leading),
+            });
+            wanted.next();
+        }
+        breaks_before += inside;
+    }
+    spans
+}
+
+/// How many pages a derived text has: its form feeds plus one.
+pub fn page_count(text: &str) -> u32 {
+    text.matches(PAGE_BREAK).count() as u32 + 1
+}
+
+// end evidence -------------------------------------------------------------------------------
 
 #[cfg(test)]
 mod tests {
