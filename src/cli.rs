@@ -46,7 +46,7 @@ pub enum Command {
     /// File a collected document as a source: copied verbatim, with its sidecar and sha256
     #[command(
         name = "add-source",
-        after_help = "Examples:\n  dossier add-source ~/Downloads/post.txt --title \"Why we open-sourced it\" --kind blog-post\n  dossier add-source notice.txt --id council-notice --title \"Bridge notice\" \\\n      --kind article --published 2025-02-24 --publisher \"Riverside Council\" \\\n      --url https://council.example.gov/notice --term issues=closures\n  dossier add-source memo.txt --title \"Budget memo\" --kind other --published 2024-Q2 \\\n      --note \"Undated; the budget it discusses was tabled in May.\""
+        after_help = "Examples:\n  dossier add-source ~/Downloads/post.txt --title \"Why we open-sourced it\" --kind blog-post\n  dossier add-source notice.txt --id council-notice --title \"Bridge notice\" \\\n      --kind article --published 2025-02-24 --publisher \"Riverside Council\" \\\n      --url https://council.example.gov/notice --term issues=closures\n  dossier add-source memo.txt --title \"Budget memo\" --kind other --published 2024-Q2 \\\n      --note \"Undated; the budget it discusses was tabled in May.\"\n  dossier add-source ~/Downloads/q4-call.pdf --kind transcript --url https://example.com/q4.pdf\n  dossier add-source saved-page.html --kind article   # title, author, date from the page"
     )]
     AddSource(AddSourceArgs),
     /// Print a source's numbered paragraphs, or those holding some words, with the link to cite them
@@ -165,7 +165,7 @@ pub struct NewArgs {
 /// `dossier add-source`.
 #[derive(Debug, Args)]
 pub struct AddSourceArgs {
-    /// The collected document: a UTF-8 text file, copied byte for byte
+    /// The collected document, copied byte for byte: a UTF-8 text file, or a web page (.html, .htm), PDF (.pdf) or e-mail (.eml), whose text is extracted into ID.txt
     pub file: PathBuf,
     /// The dossier folder
     #[arg(long, default_value = ".", value_name = "DIR")]
@@ -173,9 +173,9 @@ pub struct AddSourceArgs {
     /// The id to file it under [default: made from the title]
     #[arg(long)]
     pub id: Option<String>,
-    /// Its title
+    /// Its title (required for a text file; a web page, PDF or e-mail that carries one fills it)
     #[arg(long)]
-    pub title: String,
+    pub title: Option<String>,
     /// What kind of document it is
     #[arg(long, value_parser = parse_kind, value_name = "KIND", help = kind_help())]
     pub kind: dossier::load::content::SourceKind,

@@ -14,6 +14,10 @@ use crate::load::content::{Date, DatePrecision, SourceKind};
 use crate::render::templates;
 use crate::slug::{is_valid_id, suggest_id};
 
+// evidence: originals (issue 14)
+mod original;
+pub use original::AddedOriginal;
+
 /// The dossier `new` writes: a site.toml with every key explained, one source, one summary
 /// quoting it, one event.
 static SKELETON: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/skeleton");
@@ -133,6 +137,8 @@ pub struct AddedSource {
     pub blocks: bool,
     /// Things worth telling the user at once, though the source was filed.
     pub warnings: Vec<String>,
+    /// evidence: the original, when the file was a web page, PDF or e-mail.
+    pub original: Option<AddedOriginal>,
 }
 
 /// Copy `source.file` byte for byte to `content/sources/ID.txt` of the dossier at `root`,
@@ -144,31 +150,23 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
             root.display()
         )));
     }
-    let id = match &source.id {
-        Some(id) if is_valid_id(id) => id.clone(),
-        Some(id) => {
-            let suggestion = suggest_id(id);
-            return Err(refused(format!(
-                "`{id}` is not a valid id: ids are lowercase letters, digits and `-`, starting with a letter or digit{}",
-                if suggestion.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (try --id {suggestion})")
-                }
-            )));
-        }
-        None => {
-            let derived = suggest_id(&source.title);
-            if derived.is_empty() {
-                return Err(refused(
-                    "cannot make an id from the title: give one with --id",
-                ));
-            }
-            derived
-        }
-    };
     check_terms(root, &source.terms)?;
     let bytes = read_collected(&source.file, source.max_size)?;
+    // evidence: a web page, PDF or e-mail is extracted (issue 14)
+    if let Some(format) = source
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(crate::load::extract::Format::from_extension)
+    {
+        return original::add_original(root, source, format, &bytes);
+    }
+    if source.title.is_empty() {
+        return Err(refused(
+            "a text file carries no title: give one with --title",
+        ));
+    }
+    let id = choose_id(&source.id, &source.title)?;
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -227,7 +225,36 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
         sidecar: sidecar_rel,
         blocks,
         warnings,
+        original: None,
     })
+}
+
+/// The id asked for, checked, or one made from the title.
+fn choose_id(id: &Option<String>, title: &str) -> Result<String, ScaffoldError> {
+    let id = match id {
+        Some(id) if is_valid_id(id) => id.clone(),
+        Some(id) => {
+            let suggestion = suggest_id(id);
+            return Err(refused(format!(
+                "`{id}` is not a valid id: ids are lowercase letters, digits and `-`, starting with a letter or digit{}",
+                if suggestion.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (try --id {suggestion})")
+                }
+            )));
+        }
+        None => {
+            let derived = suggest_id(title);
+            if derived.is_empty() {
+                return Err(refused(
+                    "cannot make an id from the title: give one with --id",
+                ));
+            }
+            derived
+        }
+    };
+    Ok(id)
 }
 
 /// `--term` names a taxonomy site.toml declares, and a term with a letter or digit in it.

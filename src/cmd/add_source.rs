@@ -12,7 +12,7 @@ pub fn run(args: AddSourceArgs) -> ExitCode {
     let source = NewSource {
         file: args.file,
         id: args.id,
-        title: args.title,
+        title: args.title.unwrap_or_default(),
         kind: args.kind,
         url: args.url,
         published: args.published.map(|(date, _)| date),
@@ -36,6 +36,34 @@ pub fn run(args: AddSourceArgs) -> ExitCode {
                 added.text.display(),
                 added.sidecar.display()
             );
+            // evidence: what was extracted and filled (issue 14)
+            if let Some(original) = &added.original {
+                println!(
+                    "  kept the original {} as {}; extracted {} paragraph{}{}",
+                    original.format.label(),
+                    original.path.display(),
+                    original.paragraphs,
+                    if original.paragraphs == 1 { "" } else { "s" },
+                    match original.pages {
+                        Some(1) => " from 1 page".to_string(),
+                        Some(n) => format!(" from {n} pages"),
+                        None => String::new(),
+                    }
+                );
+                if original.attachments > 0 {
+                    println!(
+                        "  listed {} attachment{} (not extracted)",
+                        original.attachments,
+                        if original.attachments == 1 { "" } else { "s" }
+                    );
+                }
+                for (key, value) in &original.filled {
+                    println!(
+                        "  filled {key} from the document: {}",
+                        dossier::diagnostics::escape_controls(value)
+                    );
+                }
+            }
             if added.blocks {
                 println!(
                     "  the text looks hard-wrapped: paragraphs are split at blank lines (paragraphs = \"blocks\")"
