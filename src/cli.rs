@@ -133,6 +133,9 @@ pub struct CheckArgs {
     /// Print how long each stage took (load, resolve, render)
     #[arg(long)]
     pub timings: bool,
+    /// Also extract every original (web page, PDF, e-mail) again and report derived texts that differ
+    #[arg(long)]
+    pub extraction: bool,
 }
 
 /// `dossier serve`.

@@ -16,7 +16,26 @@ pub fn run(args: CheckArgs) -> ExitCode {
         drafts: args.dossier.drafts,
         base_url: None,
     };
-    match pipeline::check(&options, &TerminalProgress::new()) {
+    // evidence: `--extraction` extracts every original again (issue 14)
+    let extraction = args
+        .extraction
+        .then(|| dossier::load::extract::check::check_extraction(&options.root));
+    let checked = match (
+        pipeline::check(&options, &TerminalProgress::new()),
+        &extraction,
+    ) {
+        (Ok(report), Some(e)) if !e.problems.is_empty() => {
+            let mut all = report.warnings;
+            all.extend(e.problems.iter().cloned());
+            Err(pipeline::Failure::Content(all))
+        }
+        (Err(pipeline::Failure::Content(mut all)), Some(e)) => {
+            all.extend(e.problems.iter().cloned());
+            Err(pipeline::Failure::Content(all))
+        }
+        (other, _) => other,
+    };
+    match checked {
         Ok(report) => {
             print_diagnostics(&options.root, &report.warnings);
             if timings {
@@ -38,6 +57,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
                 count(s.citations, "citation", "citations"),
                 s.elapsed.as_millis()
             );
+            if let Some(e) = &extraction {
+                println!(
+                    "Extracted {} again: every derived text matches",
+                    count(e.originals, "original", "originals")
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(failure) => report_failure(&options.root, "check", failure),

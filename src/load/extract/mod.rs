@@ -2,6 +2,7 @@
 //! an e-mail — into the derived `.txt` that the rest of the pipeline reads. Run once by
 //! `add-source` and again by `check --extraction`; a build never extracts (it verifies hashes).
 
+pub mod check;
 pub mod email;
 pub mod html;
 pub mod pdf;
