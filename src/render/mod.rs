@@ -6,6 +6,7 @@
 //! the content: it reads resolve's and load's types, and writing is the write stage's.
 
 pub mod feeds;
+pub mod fragment;
 pub mod highlight;
 pub mod markdown;
 pub mod pages;

@@ -359,5 +359,12 @@ pub fn static_files(site: &Site, theme: &Theme) -> Vec<OutputFile> {
         path: path.clone(),
         contents: bytes.clone(),
     }));
+    // evidence: each source's original, published beside its page (issue 14)
+    files.extend(site.dossier.sources.iter().filter_map(|source| {
+        Some(OutputFile {
+            path: crate::render::view::evidence::original_path(source)?,
+            contents: source.meta.original.as_ref()?.bytes.to_vec(),
+        })
+    }));
     files
 }

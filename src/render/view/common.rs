@@ -104,6 +104,8 @@ pub struct NoteView<'a> {
     pub quote: Option<&'a str>,
     /// The start of the cited paragraph, for a citation that is not a quotation.
     pub excerpt: Option<String>,
+    /// evidence: the PDF page, and links to the original (issue 14).
+    pub evidence: Option<super::evidence::NoteEvidence>,
 }
 
 /// A citation of a source, as listed on the source page ("cited by").
@@ -461,6 +463,7 @@ impl<'a> Views<'a> {
             paragraph: c.paragraph,
             quote: c.quote.as_deref(),
             excerpt,
+            evidence: super::evidence::note_evidence(source, c.paragraph, c.quote.as_deref()),
         }
     }
 

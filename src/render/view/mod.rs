@@ -10,6 +10,7 @@ use crate::resolve::site::Site;
 use crate::url::paths;
 
 pub mod common;
+pub mod evidence;
 pub mod index;
 pub mod print;
 pub mod search;

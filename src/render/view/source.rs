@@ -56,6 +56,8 @@ pub struct SourceView<'a> {
     pub discussed_in: Vec<PageItem<'a>>,
     /// Its taxonomy terms.
     pub terms: Vec<TermGroupView>,
+    /// evidence: the original it was extracted from.
+    pub original: Option<super::evidence::OriginalView<'a>>,
 }
 
 /// Consecutive paragraphs displayed together: a run of list items, of quotation lines, or one
@@ -77,6 +79,8 @@ pub struct ParagraphView<'a> {
     pub html: String,
     /// Citations of this paragraph.
     pub cited_by: Vec<BacklinkView<'a>>,
+    /// evidence: its page in the original PDF ("p. 4", "pp. 4–5").
+    pub page: Option<String>,
 }
 
 impl<'a> Views<'a> {
@@ -148,6 +152,10 @@ impl<'a> Views<'a> {
                 number: index as u32 + 1,
                 html,
                 cited_by: backlinks,
+                page: source
+                    .pages
+                    .get(index)
+                    .map(|&s| super::evidence::page_label(s)),
             };
             // Runs of list items and of quotation lines share a block; text stands alone.
             match blocks.last_mut() {
@@ -208,6 +216,7 @@ impl<'a> Views<'a> {
             cited_by,
             discussed_in,
             terms: self.terms(&source.meta.terms),
+            original: super::evidence::original_view(source),
         }
     }
 }
