@@ -280,7 +280,7 @@ fn is_noise(element: ElementRef<'_>, in_article: bool) -> bool {
 fn is_data_row(row: ElementRef<'_>) -> bool {
     row.descendants().skip(1).all(|n| match n.value() {
         Node::Element(e) => {
-            !(BLOCKS.contains(&e.name()) && !matches!(e.name(), "td" | "th")) && e.name() != "br"
+            (matches!(e.name(), "td" | "th") || !BLOCKS.contains(&e.name())) && e.name() != "br"
         }
         _ => true,
     })
