@@ -8,3 +8,5 @@ pub mod code_blocks;
 pub mod config;
 pub mod content;
 pub mod references;
+// analyst: key judgments and open questions (issue 18)
+pub mod callouts;

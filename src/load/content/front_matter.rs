@@ -244,6 +244,10 @@ struct Sidecar {
     markers: bool,
     #[serde(default)]
     taxonomies: TaxonomyTable,
+    // analyst (issue 18): the Admiralty grade, checked by `grade::read_grade`.
+    reliability: Option<Spanned<String>>,
+    credibility: Option<Spanned<i64>>,
+    grading_note: Option<Spanned<String>>,
 }
 
 fn yes() -> bool {
@@ -276,6 +280,14 @@ pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagn
             ]);
         }
     }
+    // analyst (issue 18): the grade, every problem with it located.
+    let grade_keys = super::grade::GradeKeys {
+        reliability: s.reliability.clone(),
+        credibility: s.credibility.clone(),
+        grading_note: s.grading_note.clone(),
+    };
+    let (grade, grading_note) =
+        super::grade::read_grade(path, text, &grade_keys, |at| string_content_start(text, at))?;
     let note = s.note.as_ref().map(|n| Note {
         text: n.get_ref().clone(),
         offset: string_content_start(text, n.span().start),
@@ -296,6 +308,8 @@ pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagn
             paragraphs: s.paragraphs,
             markers: s.markers,
             terms: term_refs(&s.taxonomies, 0),
+            grade,
+            grading_note,
         },
     })
 }

@@ -3,6 +3,8 @@
 
 pub mod date;
 pub mod front_matter;
+// analyst: Admiralty grades (issue 18)
+pub mod grade;
 pub mod load;
 pub mod source_text;
 
@@ -225,6 +227,11 @@ pub struct SourceMeta {
     pub markers: bool,
     /// Taxonomy terms.
     pub terms: Vec<TermRef>,
+    // analyst (issue 18): the Admiralty grade and why.
+    /// `reliability` and `credibility`, when the source is graded.
+    pub grade: Option<grade::Grade>,
+    /// `grading_note` (Markdown without references): why the grade.
+    pub grading_note: Option<Note>,
 }
 
 /// A Markdown string inside a TOML file, with where its text starts in that file.
