@@ -393,6 +393,9 @@ impl<'a> Views<'a> {
                 offset: link.offset,
                 href: format!("{root}{}", self.target_path(link.target, print)),
                 citation: link.citation.map(|c| graph.citations[c].number),
+                grade: link
+                    .citation
+                    .and_then(|c| self.site.dossier.sources[graph.citations[c].source].meta.grade),
             })
             .collect();
         // In the print edition a body sits under a part and a section heading.
@@ -401,6 +404,7 @@ impl<'a> Views<'a> {
             raw_html: self.raw_html,
             id_prefix,
             heading_shift,
+            root: &root,
         };
         let html = markdown::render(body, &rendered, options);
         let notes = graph
