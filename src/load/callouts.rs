@@ -62,13 +62,48 @@ pub struct Term {
 
 /// ICD 203's likelihood scale, from the least to the most probable.
 pub const SCALE: [Term; 7] = [
-    Term { name: "almost no chance", synonym: "remote", low: 1, high: 5 },
-    Term { name: "very unlikely", synonym: "highly improbable", low: 5, high: 20 },
-    Term { name: "unlikely", synonym: "improbable", low: 20, high: 45 },
-    Term { name: "roughly even chance", synonym: "roughly even odds", low: 45, high: 55 },
-    Term { name: "likely", synonym: "probable", low: 55, high: 80 },
-    Term { name: "very likely", synonym: "highly probable", low: 80, high: 95 },
-    Term { name: "almost certain", synonym: "nearly certain", low: 95, high: 99 },
+    Term {
+        name: "almost no chance",
+        synonym: "remote",
+        low: 1,
+        high: 5,
+    },
+    Term {
+        name: "very unlikely",
+        synonym: "highly improbable",
+        low: 5,
+        high: 20,
+    },
+    Term {
+        name: "unlikely",
+        synonym: "improbable",
+        low: 20,
+        high: 45,
+    },
+    Term {
+        name: "roughly even chance",
+        synonym: "roughly even odds",
+        low: 45,
+        high: 55,
+    },
+    Term {
+        name: "likely",
+        synonym: "probable",
+        low: 55,
+        high: 80,
+    },
+    Term {
+        name: "very likely",
+        synonym: "highly probable",
+        low: 80,
+        high: 95,
+    },
+    Term {
+        name: "almost certain",
+        synonym: "nearly certain",
+        low: 95,
+        high: 99,
+    },
 ];
 
 /// Words often used for likelihood that state no probability at all.
@@ -210,8 +245,7 @@ pub fn parse_marker(line: &str) -> Option<Marker> {
             if marker.id.is_some() {
                 marker.problems.push((
                     start,
-                    Diagnostic::error(format!("the {what} has two ids"))
-                        .hint("give one `#id`"),
+                    Diagnostic::error(format!("the {what} has two ids")).hint("give one `#id`"),
                 ));
             } else if !is_valid_id(id) {
                 marker.problems.push((
@@ -258,8 +292,11 @@ pub fn parse_marker(line: &str) -> Option<Marker> {
             // A stray `=` or `"`: skip the character so the loop moves on.
             marker.problems.push((
                 start,
-                Diagnostic::error(format!("unexpected `{}` in the {what} marker", &line[start..start + 1]))
-                    .hint("attributes are `#id` and `key=value`"),
+                Diagnostic::error(format!(
+                    "unexpected `{}` in the {what} marker",
+                    &line[start..start + 1]
+                ))
+                .hint("attributes are `#id` and `key=value`"),
             ));
             at = start + line[start..].chars().next().map_or(1, char::len_utf8);
             continue;
@@ -344,10 +381,16 @@ pub fn parse_marker(line: &str) -> Option<Marker> {
         }
     }
     if marker.id.is_none() && !marker.has_error() {
-        marker.problems.push((0, Diagnostic::error(format!("{what} without an id"))));
+        marker
+            .problems
+            .push((0, Diagnostic::error(format!("{what} without an id"))));
     }
     if kind == MarkerKind::Judgment && marker.confidence.is_none() && !marker.has_error() {
-        let id = marker.id.as_ref().map(|(id, _)| id.as_str()).unwrap_or_default();
+        let id = marker
+            .id
+            .as_ref()
+            .map(|(id, _)| id.as_str())
+            .unwrap_or_default();
         marker.problems.push((
             0,
             Diagnostic::error(format!("judgment `{id}` has no confidence"))
@@ -378,21 +421,35 @@ mod tests {
 
     #[test]
     fn a_full_judgment_marker_is_read() {
-        let m = parse_marker("[!JUDGMENT #playbook confidence=moderate likelihood=\"very likely\"] rest")
-            .expect("a marker");
+        let m = parse_marker(
+            "[!JUDGMENT #playbook confidence=moderate likelihood=\"very likely\"] rest",
+        )
+        .expect("a marker");
         assert_eq!(m.kind, MarkerKind::Judgment);
         assert_eq!(m.id, Some(("playbook".into(), 11)));
         assert_eq!(m.confidence.map(|c| c.0), Some(Confidence::Moderate));
         let (l, _) = m.likelihood.expect("likelihood");
         assert_eq!(l.term.map(|t| (t.low, t.high)), Some((80, 95)));
         assert!(m.problems.is_empty(), "{:?}", m.problems);
-        assert_eq!(&"[!JUDGMENT #playbook confidence=moderate likelihood=\"very likely\"] rest"[m.len..], " rest");
+        assert_eq!(
+            &"[!JUDGMENT #playbook confidence=moderate likelihood=\"very likely\"] rest"[m.len..],
+            " rest"
+        );
     }
 
     #[test]
     fn synonyms_hyphens_and_case_read_as_the_scale() {
-        for (written, low) in [("highly-probable", 80), ("Almost-Certainly", 95), ("remote", 1), ("probably", 55)] {
-            assert_eq!(Likelihood::read(written).term.map(|t| t.low), Some(low), "{written}");
+        for (written, low) in [
+            ("highly-probable", 80),
+            ("Almost-Certainly", 95),
+            ("remote", 1),
+            ("probably", 55),
+        ] {
+            assert_eq!(
+                Likelihood::read(written).term.map(|t| t.low),
+                Some(low),
+                "{written}"
+            );
         }
         assert!(Likelihood::read("may").is_off_scale_word());
         assert!(Likelihood::read("plausible").term.is_none());
@@ -411,7 +468,13 @@ mod tests {
         let line = "[!JUDGMENT #x confidence=certain likelyhood=likely]";
         let m = parse_marker(line).expect("marker");
         let at: Vec<usize> = m.problems.iter().map(|p| p.0).collect();
-        assert_eq!(at, vec![line.find("certain").unwrap_or(0), line.find("likelyhood").unwrap_or(0)]);
+        assert_eq!(
+            at,
+            vec![
+                line.find("certain").unwrap_or(0),
+                line.find("likelyhood").unwrap_or(0)
+            ]
+        );
         let m = parse_marker("[!JUDGMENT #x confidence=low").expect("marker");
         assert!(m.has_error());
         let m = parse_marker("[!QUESTION]").expect("marker");

@@ -49,15 +49,14 @@ pub struct Callouts {
 }
 
 impl Callouts {
-    /// Look at one event. `text` is the body's Markdown; `root` leads to the site root and
-    /// `id_prefix` is put before the box's id, as before every id the body writes.
+    /// Look at one event. `text` is the body's Markdown; `options` give the root the boxes
+    /// link from and the prefixes of their ids.
     pub fn step<'a>(
         &mut self,
         event: &Event<'a>,
         range: &Range<usize>,
         text: &str,
-        root: &str,
-        id_prefix: &str,
+        options: &crate::render::markdown::RenderOptions<'_>,
     ) -> Step<'a> {
         match event {
             Event::Start(Tag::BlockQuote(None)) => {
@@ -71,7 +70,7 @@ impl Callouts {
                         self.skip_to = at + marker.len;
                         self.in_marker = true;
                         self.held = false;
-                        Step::Instead(vec![Event::Html(open_box(&marker, root, id_prefix).into())])
+                        Step::Instead(vec![Event::Html(open_box(&marker, options).into())])
                     }
                     _ => {
                         self.open.push(false);
@@ -135,15 +134,25 @@ impl Callouts {
             _ => {
                 self.in_marker = false;
                 let out = held(std::mem::take(&mut self.held));
-                if out.is_empty() { Step::Pass } else { Step::Before(out) }
+                if out.is_empty() {
+                    Step::Pass
+                } else {
+                    Step::Before(out)
+                }
             }
         }
     }
 }
 
 /// The opening of a judgment's or an open question's box, with its label line.
-fn open_box(marker: &Marker, root: &str, id_prefix: &str) -> String {
-    let id = marker.id.as_ref().map(|(id, _)| id.as_str()).unwrap_or_default();
+fn open_box(marker: &Marker, options: &crate::render::markdown::RenderOptions<'_>) -> String {
+    let id = marker
+        .id
+        .as_ref()
+        .map(|(id, _)| id.as_str())
+        .unwrap_or_default();
+    let root = options.root;
+    let id_prefix = format!("{}{}", options.id_prefix, options.box_prefix);
     match marker.kind {
         MarkerKind::Judgment => {
             let confidence = marker.confidence.map(|c| c.0);
@@ -153,10 +162,17 @@ fn open_box(marker: &Marker, root: &str, id_prefix: &str) -> String {
                 paths::JUDGMENTS
             );
             if let Some(c) = confidence {
-                html.push_str(&format!(" <span class=\"confidence-badge\">{}</span>", c.label()));
+                html.push_str(&format!(
+                    " <span class=\"confidence-badge\">{}</span>",
+                    c.label()
+                ));
             }
             if let Some((likelihood, _)) = &marker.likelihood {
-                let off = if likelihood.term.is_none() { " off-scale" } else { "" };
+                let off = if likelihood.term.is_none() {
+                    " off-scale"
+                } else {
+                    ""
+                };
                 html.push_str(&format!(" <span class=\"likelihood-badge{off}\">"));
                 escape_html(&mut html, &likelihood.label());
                 html.push_str("</span>");

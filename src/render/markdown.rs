@@ -53,6 +53,9 @@ pub struct RenderOptions<'a> {
     pub heading_shift: u8,
     /// The relative path to the site root, for the links of judgment and question boxes.
     pub root: &'a str,
+    /// Put before the ids of judgment and question boxes (after `id_prefix`): the events of
+    /// the timeline share a page, and one question may be raised in several of them.
+    pub box_prefix: &'a str,
 }
 
 /// Pass 2: the body as HTML. `links` are sorted by offset, one per link `scan_links` found.
@@ -89,7 +92,7 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) 
         }
         if code.is_none() {
             use crate::render::analyst::Step;
-            match callouts.step(&event, &range, body.text, options.root, options.id_prefix) {
+            match callouts.step(&event, &range, body.text, &options) {
                 Step::Pass => {}
                 Step::Drop => continue,
                 Step::Before(first) => events.extend(first),
@@ -317,6 +320,7 @@ mod tests {
         id_prefix: "",
         heading_shift: 0,
         root: "../",
+        box_prefix: "",
     };
 
     fn body(text: &str) -> Body<'_> {
@@ -362,14 +366,29 @@ mod tests {
     fn judgment_and_question_markers_become_boxes_without_their_marker() {
         let text = "> [!JUDGMENT #x confidence=high likelihood=\"very likely\"]\n> **Title.** Text.\n\n> [!QUESTION #q] Which?\n> More.\n\n> [!JUDGMENT #bad confidence=sure]\n> Kept.\n";
         let html = render(body(text), &[], PLAIN);
-        assert!(html.contains("<div class=\"judgment confidence-high\" id=\"judgment-x\">"), "{html}");
+        assert!(
+            html.contains("<div class=\"judgment confidence-high\" id=\"judgment-x\">"),
+            "{html}"
+        );
         assert!(html.contains("<a href=\"../judgments/#x\">Key judgment</a> <span class=\"confidence-badge\">High confidence</span> <span class=\"likelihood-badge\">Very likely (80–95 %)</span>"), "{html}");
-        assert!(html.contains("<p><strong>Title.</strong> Text.</p>\n</div>"), "{html}");
-        assert!(html.contains("<div class=\"open-question\" id=\"question-q\">"), "{html}");
+        assert!(
+            html.contains("<p><strong>Title.</strong> Text.</p>\n</div>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<div class=\"open-question\" id=\"question-q\">"),
+            "{html}"
+        );
         assert!(html.contains("<p>Which?\nMore.</p>"), "{html}");
-        assert!(!html.contains("[!JUDGMENT #x") && !html.contains("[!QUESTION"), "{html}");
+        assert!(
+            !html.contains("[!JUDGMENT #x") && !html.contains("[!QUESTION"),
+            "{html}"
+        );
         // A marker with an error stays as written (check reports it).
-        assert!(html.contains("<blockquote>\n<p>[!JUDGMENT #bad confidence=sure]"), "{html}");
+        assert!(
+            html.contains("<blockquote>\n<p>[!JUDGMENT #bad confidence=sure]"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -497,6 +516,7 @@ mod scaling {
                 id_prefix: "",
                 heading_shift: 0,
                 root: "",
+                box_prefix: "",
             },
         );
         let took = started.elapsed();

@@ -8,10 +8,12 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::load::callouts::{Confidence, Likelihood, Marker, MarkerKind, first_line_start, parse_marker};
 use super::xref::{DocId, Graph};
-use crate::load::content::{Body, Dossier};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::load::callouts::{
+    Confidence, Likelihood, Marker, MarkerKind, first_line_start, parse_marker,
+};
+use crate::load::content::{Body, Dossier};
 
 /// The sources a judgment or question rests on: each with the paragraphs cited, in the order
 /// first cited.
@@ -159,10 +161,7 @@ pub fn build_analysis(
                         continue;
                     }
                     let start = at(callout.offset);
-                    judgment_ids.insert(
-                        id.clone(),
-                        format!("{}:{}", path.display(), start.line),
-                    );
+                    judgment_ids.insert(id.clone(), format!("{}:{}", path.display(), start.line));
                     let confidence = marker.confidence.map_or(Confidence::Low, |c| c.0);
                     let judgment = Judgment {
                         id,
@@ -299,9 +298,7 @@ fn judgment_warnings(dossier: &Dossier, j: &Judgment, own_words: &str) -> Vec<Di
             .iter()
             .map(|(s, _)| (&dossier.sources[*s].id, dossier.sources[*s].meta.grade))
             .collect();
-        let all_weak = grades
-            .iter()
-            .all(|(_, g)| g.is_some_and(|g| g.is_weak()));
+        let all_weak = grades.iter().all(|(_, g)| g.is_some_and(|g| g.is_weak()));
         if all_weak {
             let listed: Vec<String> = grades
                 .iter()
@@ -365,9 +362,9 @@ fn mixed_sentence(text: &str) -> Option<String> {
         }
         let joined = format!(" {} ", words.join(" "));
         let likely = words.iter().any(|w| LIKELIHOOD_WORDS.contains(&w.as_str()))
-            || LIKELIHOOD_PHRASES
-                .iter()
-                .any(|p| joined.contains(&format!(" {p} ")) || joined.contains(&format!(" {p}ly ")));
+            || LIKELIHOOD_PHRASES.iter().any(|p| {
+                joined.contains(&format!(" {p} ")) || joined.contains(&format!(" {p}ly "))
+            });
         if likely {
             return Some(sentence.trim().to_string());
         }
@@ -414,7 +411,11 @@ fn callouts(body: Body<'_>) -> Vec<Callout> {
     let mut quotation_mark: Option<usize> = None;
     let mut link_text = String::new();
     let mut settling = false;
-    for (event, range) in Parser::new_ext(body.text, crate::load::references::options()).into_offset_iter() {
+    // Where the bold text being read starts in the callout's text.
+    let mut strong_at = 0usize;
+    for (event, range) in
+        Parser::new_ext(body.text, crate::load::references::options()).into_offset_iter()
+    {
         match &event {
             Event::Start(Tag::BlockQuote(None)) => {
                 let marker = first_line_start(&body.text[range.start..])
@@ -457,12 +458,14 @@ fn callouts(body: Body<'_>) -> Vec<Callout> {
             continue;
         }
         let callout = &mut found[i];
+        // What settles a question is kept apart from its text.
         let push = |callout: &mut Callout, s: &str, settling: bool| {
-            callout.text.push_str(s);
-            callout.own_words.push_str(s);
             if settling && let Some(settle) = callout.settle.as_mut() {
                 settle.push_str(s);
+            } else {
+                callout.text.push_str(s);
             }
+            callout.own_words.push_str(s);
         };
         match event {
             Event::Text(t) | Event::Code(t) => {
@@ -484,12 +487,16 @@ fn callouts(body: Body<'_>) -> Vec<Callout> {
                 push(callout, t, settling);
             }
             Event::SoftBreak | Event::HardBreak => push(callout, " ", settling),
-            Event::Start(Tag::Strong) => strong = Some(String::new()),
+            Event::Start(Tag::Strong) => {
+                strong = Some(String::new());
+                strong_at = callout.text.len();
+            }
             Event::End(TagEnd::Strong) => {
                 let s = strong.take().unwrap_or_default();
                 let plain = s.trim().trim_end_matches([':', '.']).trim().to_lowercase();
                 if plain == "what would settle it" && callout.kind == MarkerKind::Question {
                     settling = true;
+                    callout.text.truncate(strong_at);
                     callout.settle = Some(String::new());
                 } else if title_open && callout.title.is_empty() {
                     callout.title = s.trim().to_string();

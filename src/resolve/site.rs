@@ -3,9 +3,9 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::load::content::Dossier;
+use crate::resolve::analysis::{Analysis, build_analysis, reading_order};
 use crate::resolve::taxonomy::{Taxonomy, build_taxonomies};
 use crate::resolve::timeline::{Timeline, build_timeline};
-use crate::resolve::analysis::{Analysis, build_analysis, reading_order};
 use crate::resolve::xref::{Cache, Graph, resolve};
 
 /// Everything rendering needs, resolved.
