@@ -40,8 +40,9 @@ const args = cliArgs();
 const SITE = path.resolve(args.site ?? 'public');
 const BASE = args.base ?? '/dossier/';
 const SHOTS = path.resolve(args.screenshots ?? 'target/screenshots');
-/** CSS and JS together, uncompressed. */
-const BUDGET = 60_000;
+/** CSS and JS together, uncompressed. 60,000 until the analyst's layer (issue 18: grade
+ * badges and tooltips, judgment and question boxes, their list pages) added about 2.2 kB. */
+const BUDGET = 62_000;
 
 /** The page types of the shipped dossier, by screenshot name. */
 const PAGES = {

@@ -570,6 +570,15 @@ impl<'a> Views<'a> {
     }
 }
 
+/// What the ids of a document's judgment and question boxes start with (after the page's own
+/// prefix): `event-SLUG-` for an event, whose page it shares with the other events.
+pub fn box_prefix(dossier: &crate::load::content::Dossier, doc: DocId) -> String {
+    match doc {
+        DocId::Event(i) => format!("event-{}-", dossier.events[i].slug),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -628,14 +637,5 @@ mod tests {
     fn excerpts_cut_at_word_counts() {
         assert_eq!(excerpt("a b c d", 2), "a b …");
         assert_eq!(excerpt("a b", 2), "a b");
-    }
-}
-
-/// What the ids of a document's judgment and question boxes start with (after the page's own
-/// prefix): `event-SLUG-` for an event, whose page it shares with the other events.
-pub fn box_prefix(dossier: &crate::load::content::Dossier, doc: DocId) -> String {
-    match doc {
-        DocId::Event(i) => format!("event-{}-", dossier.events[i].slug),
-        _ => String::new(),
     }
 }
