@@ -127,12 +127,15 @@ fn markdown(c: &mut Criterion) {
             offset: l.offset,
             href: "../../sources/s00001/#p2".into(),
             citation: Some(n as u32 + 1),
+            grade: None,
         })
         .collect();
     let options = RenderOptions {
         raw_html: false,
         id_prefix: "",
         heading_shift: 0,
+        root: "../",
+        box_prefix: "",
     };
     c.bench_function("render a summary's Markdown with its citations", |b| {
         b.iter(|| render(black_box(body), &links, options))
@@ -146,6 +149,8 @@ fn linear_inputs(c: &mut Criterion) {
         raw_html: false,
         id_prefix: "",
         heading_shift: 0,
+        root: "../",
+        box_prefix: "",
     };
     let headings = "## Same heading\n\n".repeat(20_000);
     let body = Body {

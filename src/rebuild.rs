@@ -762,6 +762,7 @@ fn empty_site() -> Site {
         timeline: Default::default(),
         graph: Graph::default(),
         taxonomies: Vec::new(),
+        analysis: Default::default(),
     }
 }
 
@@ -837,6 +838,13 @@ pub fn pages_reading(site: &Site, item: &Item, extent: Extent) -> BTreeSet<Strin
     };
     // The print edition shows every document and every source in full.
     out.insert(paths::PRINT.to_string());
+    // analyst (issue 18): the judgments and open questions of any document, with the grades
+    // of any source, are listed on these pages; the brief counts the questions.
+    out.extend([
+        paths::JUDGMENTS.to_string(),
+        paths::OPEN_QUESTIONS.to_string(),
+        paths::HOME.to_string(),
+    ]);
     match item {
         Item::Index => {
             out.insert(paths::HOME.to_string());

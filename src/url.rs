@@ -204,6 +204,10 @@ pub mod paths {
     pub const SEARCH: &str = "search/";
     /// The print edition.
     pub const PRINT: &str = "print/";
+    /// The key judgments (issue 18).
+    pub const JUDGMENTS: &str = "judgments/";
+    /// The open questions (issue 18).
+    pub const OPEN_QUESTIONS: &str = "open-questions/";
 
     /// A source page.
     pub fn source(id: &str) -> String {

@@ -327,6 +327,7 @@ fn markdown_references_scan_and_render_safely() {
                         offset: link.offset,
                         href: "../../sources/alpha/#p1".into(),
                         citation: Some(n),
+                        grade: None,
                     })
                     .collect();
                 let html = markdown::render(
@@ -336,6 +337,8 @@ fn markdown_references_scan_and_render_safely() {
                         raw_html: false,
                         id_prefix: "",
                         heading_shift: 0,
+                        root: "../",
+                        box_prefix: "",
                     },
                 );
                 assert_no_live_script(&html, &text);

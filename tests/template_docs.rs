@@ -51,6 +51,21 @@ fn provided() -> (PathsByTemplate, PathsByTemplate) {
         "content/events/dredging-works.md",
         "+++\ntitle = \"Dredging works\"\ndate = 2024-07-01\nend_date = 2024-09-30\nkind = \"works\"\ndescription = \"The dredger on site.\"\nsources = [\"council-release\"]\n[taxonomies]\nissues = [\"cost\"]\n+++\n\nThe works [began](src:council-release#p2).\n",
     );
+    // A graded source, a judgment resting on it and an open question (issue 18).
+    for id in ["council-release", "courier-report"] {
+        let sidecar = dossier.root.join(format!("content/sources/{id}.toml"));
+        let graded = std::fs::read_to_string(&sidecar)
+            .expect("sidecar")
+            .replace(
+                "[taxonomies]",
+                "reliability = \"C\"\ncredibility = 3\ngrading_note = \"A local account.\"\n\n[taxonomies]",
+            );
+        std::fs::write(&sidecar, graded).expect("write sidecar");
+    }
+    dossier.write(
+        "content/summaries/assessment.md",
+        "+++\ntitle = \"Assessment\"\n+++\n\n> [!JUDGMENT #silt confidence=low likelihood=likely]\n> **More silt than surveyed.** The council [says so](src:council-release#p2).\n\n> [!QUESTION #survey]\n> **Who surveyed?** Not [said](src:council-release#p2).\n> **What would settle it:** the survey.\n",
+    );
     let options = Options {
         root: dossier.root.clone(),
         drafts: false,

@@ -18,6 +18,9 @@ pub const RESERVED_TAXONOMY_NAMES: &[&str] = &[
     "search",
     "print",
     "static",
+    // analyst (issue 18)
+    "judgments",
+    "open-questions",
 ];
 
 /// The whole of `site.toml`.

@@ -9,3 +9,5 @@ pub mod config;
 pub mod content;
 pub mod extract;
 pub mod references;
+// analyst: key judgments and open questions (issue 18)
+pub mod callouts;

@@ -36,6 +36,8 @@ pub struct RenderLink {
     pub href: String,
     /// The citation number on this page, for links to sources.
     pub citation: Option<u32>,
+    /// The cited source's grade, shown beside the number (issue 18).
+    pub grade: Option<crate::load::content::grade::Grade>,
 }
 
 /// Settings for one rendering.
@@ -49,6 +51,11 @@ pub struct RenderOptions<'a> {
     /// Levels to add to every heading (`##` becomes `<h4>` with 2), for a page where the body
     /// sits under headings of its own.
     pub heading_shift: u8,
+    /// The relative path to the site root, for the links of judgment and question boxes.
+    pub root: &'a str,
+    /// Put before the ids of judgment and question boxes (after `id_prefix`): the events of
+    /// the timeline share a page, and one question may be raised in several of them.
+    pub box_prefix: &'a str,
 }
 
 /// Pass 2: the body as HTML. `links` are sorted by offset, one per link `scan_links` found.
@@ -65,6 +72,8 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) 
     // Links and images still open, to close each the way it was opened.
     let mut open_links: Vec<OpenLink> = Vec::new();
     let mut open_images: Vec<bool> = Vec::new();
+    // analyst (issue 18): marked block quotes become judgment and question boxes.
+    let mut callouts = crate::render::analyst::Callouts::default();
 
     for (event, range) in parser {
         // Fenced and indented code: collect the text, then highlight it as one block.
@@ -80,6 +89,18 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) 
                 _ => {}
             }
             continue;
+        }
+        if code.is_none() {
+            use crate::render::analyst::Step;
+            match callouts.step(&event, &range, body.text, &options) {
+                Step::Pass => {}
+                Step::Drop => continue,
+                Step::Before(first) => events.extend(first),
+                Step::Instead(instead) => {
+                    events.extend(instead);
+                    continue;
+                }
+            }
         }
         let out: Vec<Event<'_>> = match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -97,7 +118,7 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) 
                 match links.binary_search_by_key(&offset, |l| l.offset) {
                     Ok(i) => {
                         let link = &links[i];
-                        open_links.push(OpenLink::Dossier(link.citation));
+                        open_links.push(OpenLink::Dossier(link.citation, link.grade));
                         let class = if link.citation.is_some() { "xref cite" } else { "xref" };
                         let mut html = format!("<a class=\"{class}\" href=\"");
                         escape_attr(&mut html, &link.href);
@@ -147,14 +168,15 @@ pub fn render(body: Body<'_>, links: &[RenderLink], options: RenderOptions<'_>) 
             Event::End(TagEnd::Link) => match open_links.pop() {
                 Some(OpenLink::Plain) | None => vec![Event::End(TagEnd::Link)],
                 Some(OpenLink::Text) => vec![],
-                Some(OpenLink::Dossier(Some(n))) => vec![Event::InlineHtml(
+                Some(OpenLink::Dossier(Some(n), grade)) => vec![Event::InlineHtml(
                     format!(
-                        "</a><sup class=\"cite-ref\" id=\"{p}cite-ref-{n}\"><a href=\"#{p}cite-{n}\" role=\"doc-noteref\" aria-label=\"Citation {n}\">{n}</a></sup>",
-                        p = options.id_prefix
+                        "</a><sup class=\"cite-ref\" id=\"{p}cite-ref-{n}\"><a href=\"#{p}cite-{n}\" role=\"doc-noteref\" aria-label=\"Citation {n}\">{n}</a>{g}</sup>",
+                        p = options.id_prefix,
+                        g = grade.map(crate::render::analyst::grade_badge).unwrap_or_default()
                     )
                     .into(),
                 )],
-                Some(OpenLink::Dossier(None)) => vec![Event::InlineHtml("</a>".into())],
+                Some(OpenLink::Dossier(None, _)) => vec![Event::InlineHtml("</a>".into())],
             },
             Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => {
                 vec![Event::Text(html)]
@@ -245,8 +267,8 @@ enum OpenLink {
     Plain,
     /// Not written as a link: only its text is shown.
     Text,
-    /// Written by us, with the citation number to put after it.
-    Dossier(Option<u32>),
+    /// Written by us, with the citation number to put after it and the source's grade.
+    Dossier(Option<u32>, Option<crate::load::content::grade::Grade>),
 }
 
 fn heading_text(events: &[Event<'_>]) -> String {
@@ -297,6 +319,8 @@ mod tests {
         raw_html: false,
         id_prefix: "",
         heading_shift: 0,
+        root: "../",
+        box_prefix: "",
     };
 
     fn body(text: &str) -> Body<'_> {
@@ -321,17 +345,48 @@ mod tests {
                 offset: 4,
                 href: "../sources/post/#p4".into(),
                 citation: Some(1),
+                grade: None,
             },
             RenderLink {
                 offset: 32,
                 href: "../summaries/b/".into(),
                 citation: None,
+                grade: None,
             },
         ];
         let html = render(body(text), &links, PLAIN);
         assert!(html.contains("<a class=\"xref cite\" href=\"../sources/post/#p4\" data-cite=\"1\">the post</a><sup class=\"cite-ref\" id=\"cite-ref-1\">"), "{html}");
         assert!(
             html.contains("<a class=\"xref\" href=\"../summaries/b/\">brief</a>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn judgment_and_question_markers_become_boxes_without_their_marker() {
+        let text = "> [!JUDGMENT #x confidence=high likelihood=\"very likely\"]\n> **Title.** Text.\n\n> [!QUESTION #q] Which?\n> More.\n\n> [!JUDGMENT #bad confidence=sure]\n> Kept.\n";
+        let html = render(body(text), &[], PLAIN);
+        assert!(
+            html.contains("<div class=\"judgment confidence-high\" id=\"judgment-x\">"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"../judgments/#x\">Key judgment</a> <span class=\"confidence-badge\">High confidence</span> <span class=\"likelihood-badge\">Very likely (80–95 %)</span>"), "{html}");
+        assert!(
+            html.contains("<p><strong>Title.</strong> Text.</p>\n</div>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<div class=\"open-question\" id=\"question-q\">"),
+            "{html}"
+        );
+        assert!(html.contains("<p>Which?\nMore.</p>"), "{html}");
+        assert!(
+            !html.contains("[!JUDGMENT #x") && !html.contains("[!QUESTION"),
+            "{html}"
+        );
+        // A marker with an error stays as written (check reports it).
+        assert!(
+            html.contains("<blockquote>\n<p>[!JUDGMENT #bad confidence=sure]"),
             "{html}"
         );
     }
@@ -460,6 +515,8 @@ mod scaling {
                 raw_html: false,
                 id_prefix: "",
                 heading_shift: 0,
+                root: "",
+                box_prefix: "",
             },
         );
         let took = started.elapsed();

@@ -5,6 +5,8 @@
 //! index. It must not touch the output folder and must not find new references or problems in
 //! the content: it reads resolve's and load's types, and writing is the write stage's.
 
+// analyst: grade badges, judgment and question boxes (issue 18)
+pub mod analyst;
 pub mod feeds;
 pub mod fragment;
 pub mod highlight;

@@ -40,6 +40,10 @@ pub enum PageKey {
     Search,
     /// `/print/`.
     Print,
+    /// `/judgments/` (issue 18).
+    Judgments,
+    /// `/open-questions/` (issue 18).
+    OpenQuestions,
     /// `/atom.xml`: summaries and events by date.
     Feed,
     /// `/sitemap.xml` (0), and its parts `/sitemap-N.xml` when it is an index.
@@ -65,6 +69,7 @@ impl PageKey {
             keys.extend((0..taxonomy.terms.len()).map(|k| PageKey::Term(t, k)));
         }
         keys.extend([PageKey::Search, PageKey::Print]);
+        keys.extend([PageKey::Judgments, PageKey::OpenQuestions]);
         keys.push(PageKey::NotFound);
         let pages = keys.len() - 1;
         keys.extend([PageKey::Feed, PageKey::Robots, PageKey::Sitemap(0)]);
@@ -103,6 +108,8 @@ impl PageKey {
             PageKey::NotFound => "404.html".into(),
             PageKey::Search => paths::SEARCH.into(),
             PageKey::Print => paths::PRINT.into(),
+            PageKey::Judgments => paths::JUDGMENTS.into(),
+            PageKey::OpenQuestions => paths::OPEN_QUESTIONS.into(),
             PageKey::Feed => "atom.xml".into(),
             PageKey::Sitemap(0) => "sitemap.xml".into(),
             PageKey::Sitemap(n) => format!("sitemap-{n}.xml"),
@@ -142,6 +149,8 @@ impl PageKey {
             PageKey::NotFound => "404.html",
             PageKey::Search => "search.html",
             PageKey::Print => "print.html",
+            PageKey::Judgments => "judgments.html",
+            PageKey::OpenQuestions => "open-questions.html",
             PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
         })
     }
@@ -233,6 +242,8 @@ pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> Option<PageView<'a>> {
         PageKey::NotFound => PageView::NotFound(views.not_found()),
         PageKey::Search => PageView::Search(views.search()),
         PageKey::Print => PageView::Print(Box::new(views.print())),
+        PageKey::Judgments => PageView::Judgments(views.judgments()),
+        PageKey::OpenQuestions => PageView::OpenQuestions(views.open_questions()),
         PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
     })
 }

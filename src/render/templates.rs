@@ -29,6 +29,9 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "search.html",
     "print.html",
     "404.html",
+    // analyst (issue 18)
+    "judgments.html",
+    "open-questions.html",
 ];
 
 /// `theme.toml`.

@@ -4,6 +4,8 @@
 //! terms, with a located diagnostic for each reference that does not hold. It must not read
 //! files or produce HTML: it imports load's types and the shared helpers, never render.
 
+// analyst: judgments and open questions (issue 18)
+pub mod analysis;
 pub mod quotation;
 pub mod site;
 pub mod taxonomy;

@@ -3,6 +3,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::load::content::Dossier;
+use crate::resolve::analysis::{Analysis, build_analysis, reading_order};
 use crate::resolve::taxonomy::{Taxonomy, build_taxonomies};
 use crate::resolve::timeline::{Timeline, build_timeline};
 use crate::resolve::xref::{Cache, Graph, resolve};
@@ -18,6 +19,8 @@ pub struct Site {
     pub graph: Graph,
     /// Terms of each declared taxonomy.
     pub taxonomies: Vec<Taxonomy>,
+    /// Key judgments and open questions (issue 18).
+    pub analysis: Analysis,
 }
 
 /// Resolve a loaded dossier. Diagnostics include warnings; the site is complete either way,
@@ -35,12 +38,16 @@ pub fn resolve_site(
     if taxonomies_declared {
         problems.append(&mut taxonomy_problems);
     }
+    let docs = reading_order(&dossier, &timeline.event_order());
+    let (analysis, mut analysis_problems) = build_analysis(&dossier, &graph, &docs);
+    problems.append(&mut analysis_problems);
     (
         Site {
             dossier,
             timeline,
             graph,
             taxonomies,
+            analysis,
         },
         problems,
     )

@@ -272,7 +272,7 @@ pub fn resolve(
 }
 
 /// The file and Markdown body of a document.
-fn document(dossier: &Dossier, doc: DocId) -> (&Path, Body<'_>) {
+pub(crate) fn document(dossier: &Dossier, doc: DocId) -> (&Path, Body<'_>) {
     fn page(p: &Page) -> (&Path, Body<'_>) {
         (p.path.as_path(), p.body())
     }

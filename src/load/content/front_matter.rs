@@ -247,6 +247,10 @@ struct Sidecar {
     taxonomies: TaxonomyTable,
     // evidence (issue 14)
     original: Option<OriginalTable>,
+    // analyst (issue 18): the Admiralty grade, checked by `grade::read_grade`.
+    reliability: Option<Spanned<String>>,
+    credibility: Option<Spanned<i64>>,
+    grading_note: Option<Spanned<String>>,
 }
 
 // evidence: the `[original]` table (issue 14) ------------------------------------------------
@@ -376,6 +380,14 @@ pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagn
         Some(table) => Some(parse_original(path, text, table).map_err(|e| vec![e])?),
         None => None,
     };
+    // analyst (issue 18): the grade, every problem with it located.
+    let grade_keys = super::grade::GradeKeys {
+        reliability: s.reliability.clone(),
+        credibility: s.credibility.clone(),
+        grading_note: s.grading_note.clone(),
+    };
+    let (grade, grading_note) =
+        super::grade::read_grade(path, text, &grade_keys, |at| string_content_start(text, at))?;
     let note = s.note.as_ref().map(|n| Note {
         text: n.get_ref().clone(),
         offset: string_content_start(text, n.span().start),
@@ -397,6 +409,8 @@ pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagn
             markers: s.markers,
             terms: term_refs(&s.taxonomies, 0),
             original,
+            grade,
+            grading_note,
         },
     })
 }

@@ -3,6 +3,8 @@
 
 pub mod date;
 pub mod front_matter;
+// analyst: Admiralty grades (issue 18)
+pub mod grade;
 pub mod load;
 pub mod source_text;
 
@@ -231,6 +233,11 @@ pub struct SourceMeta {
     // evidence: the original the text was extracted from (issue 14)
     /// The original (web page, PDF, e-mail) the text was extracted from: `[original]`.
     pub original: Option<Original>,
+    // analyst (issue 18): the Admiralty grade and why.
+    /// `reliability` and `credibility`, when the source is graded.
+    pub grade: Option<grade::Grade>,
+    /// `grading_note` (Markdown without references): why the grade.
+    pub grading_note: Option<Note>,
 }
 
 // evidence: originals and pages (issue 14) --------------------------------------------------

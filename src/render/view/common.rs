@@ -47,6 +47,40 @@ impl DateView {
     }
 }
 
+/// A source's Admiralty grade as templates show it (issue 18).
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeView {
+    /// `B2`.
+    pub code: String,
+    /// `B`.
+    pub reliability: String,
+    /// 2.
+    pub credibility: u8,
+    /// "usually reliable; probably true".
+    pub meaning: String,
+    /// "usually reliable".
+    pub reliability_meaning: &'static str,
+    /// "probably true".
+    pub credibility_meaning: &'static str,
+    /// Graded D–F or 4–6: too weak to carry moderate or high confidence alone.
+    pub weak: bool,
+}
+
+impl GradeView {
+    /// The view of a source's grade, if it has one.
+    pub fn of(grade: Option<crate::load::content::grade::Grade>) -> Option<GradeView> {
+        grade.map(|g| GradeView {
+            code: g.code(),
+            reliability: g.reliability().to_string(),
+            credibility: g.credibility(),
+            meaning: g.meaning(),
+            reliability_meaning: g.reliability_meaning(),
+            credibility_meaning: g.credibility_meaning(),
+            weak: g.is_weak(),
+        })
+    }
+}
+
 /// A source in a list.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceItem<'a> {
@@ -70,6 +104,8 @@ pub struct SourceItem<'a> {
     pub citations: usize,
     /// Words in its text.
     pub words: usize,
+    /// Its grade (issue 18).
+    pub grade: Option<GradeView>,
 }
 
 /// A summary (or the brief) in a list.
@@ -106,6 +142,8 @@ pub struct NoteView<'a> {
     pub excerpt: Option<String>,
     /// evidence: the PDF page, and links to the original (issue 14).
     pub evidence: Option<super::evidence::NoteEvidence>,
+    /// The cited source's grade (issue 18).
+    pub grade: Option<GradeView>,
 }
 
 /// A citation of a source, as listed on the source page ("cited by").
@@ -147,6 +185,8 @@ pub struct SourceLink<'a> {
     pub title: &'a str,
     /// Root-relative path.
     pub path: String,
+    /// Its grade (issue 18).
+    pub grade: Option<GradeView>,
 }
 
 /// A description for `<meta>` and previews: about 160 characters of `paragraphs`, cut at a word,
@@ -314,6 +354,7 @@ impl<'a> Views<'a> {
                 .map(|d| DateView::new(d, s.meta.date_precision)),
             citations: self.site.graph.cited_by[i].len(),
             words: s.word_count,
+            grade: GradeView::of(s.meta.grade),
         }
     }
 
@@ -323,6 +364,7 @@ impl<'a> Views<'a> {
             id: &s.id,
             title: &s.meta.title,
             path: paths::source(&s.id),
+            grade: GradeView::of(s.meta.grade),
         }
     }
 
@@ -395,14 +437,22 @@ impl<'a> Views<'a> {
                 offset: link.offset,
                 href: format!("{root}{}", self.target_path(link.target, print)),
                 citation: link.citation.map(|c| graph.citations[c].number),
+                grade: link.citation.and_then(|c| {
+                    self.site.dossier.sources[graph.citations[c].source]
+                        .meta
+                        .grade
+                }),
             })
             .collect();
         // In the print edition a body sits under a part and a section heading.
         let heading_shift = if print { 2 } else { 0 };
+        let box_prefix = box_prefix(&self.site.dossier, doc);
         let options = RenderOptions {
             raw_html: self.raw_html,
             id_prefix,
             heading_shift,
+            root: &root,
+            box_prefix: &box_prefix,
         };
         let html = markdown::render(body, &rendered, options);
         let notes = graph
@@ -464,6 +514,7 @@ impl<'a> Views<'a> {
             quote: c.quote.as_deref(),
             excerpt,
             evidence: super::evidence::note_evidence(source, c.paragraph, c.quote.as_deref()),
+            grade: GradeView::of(source.meta.grade),
         }
     }
 
@@ -519,6 +570,15 @@ impl<'a> Views<'a> {
                 })
             })
             .collect()
+    }
+}
+
+/// What the ids of a document's judgment and question boxes start with (after the page's own
+/// prefix): `event-SLUG-` for an event, whose page it shares with the other events.
+pub fn box_prefix(dossier: &crate::load::content::Dossier, doc: DocId) -> String {
+    match doc {
+        DocId::Event(i) => format!("event-{}-", dossier.events[i].slug),
+        _ => String::new(),
     }
 }
 

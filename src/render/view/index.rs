@@ -41,6 +41,10 @@ pub struct IndexView<'a> {
     /// How much the dossier holds. (Only the home page shows it: a number on every page would
     /// make every page change whenever one citation is added.)
     pub counts: Counts,
+    /// How many key judgments the dossier marks (issue 18).
+    pub judgment_count: usize,
+    /// How many open questions it raises (issue 18).
+    pub open_question_count: usize,
 }
 
 /// How many sources and summaries the home page lists before linking to the full lists.
@@ -88,6 +92,8 @@ impl<'a> Views<'a> {
             notes,
             key_dates,
             event_count: d.events.len(),
+            judgment_count: self.site.analysis.judgments.len(),
+            open_question_count: self.site.analysis.questions.len(),
             sources,
             source_count: d.sources.len(),
             summaries: self

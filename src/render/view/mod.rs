@@ -9,6 +9,8 @@ use serde::Serialize;
 use crate::resolve::site::Site;
 use crate::url::paths;
 
+// analyst: /judgments/ and /open-questions/ (issue 18)
+pub mod analysis;
 pub mod common;
 pub mod evidence;
 pub mod index;
@@ -19,6 +21,7 @@ pub mod summary;
 pub mod taxonomy;
 pub mod timeline;
 
+use analysis::{JudgmentsView, OpenQuestionsView};
 use index::IndexView;
 use print::PrintView;
 use search::SearchView;
@@ -116,6 +119,10 @@ pub enum PageView<'a> {
     Search(SearchView),
     /// `print.html`.
     Print(Box<PrintView<'a>>),
+    /// `judgments.html` (issue 18).
+    Judgments(JudgmentsView<'a>),
+    /// `open-questions.html` (issue 18).
+    OpenQuestions(OpenQuestionsView<'a>),
 }
 
 /// `page` of `404.html`.

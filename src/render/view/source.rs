@@ -24,6 +24,9 @@ pub struct SourceListView {
     pub path: &'static str,
     /// The sources, by date then title.
     pub sources: Vec<ListedSource>,
+    /// The same sources by grade, best first, ungraded last (issue 18); empty when no source
+    /// is graded.
+    pub by_grade: Vec<ListedSource>,
 }
 
 /// `page` of `source.html`.
@@ -58,6 +61,8 @@ pub struct SourceView<'a> {
     pub terms: Vec<TermGroupView>,
     /// evidence: the original it was extracted from.
     pub original: Option<super::evidence::OriginalView<'a>>,
+    /// Why it has its grade, as HTML (issue 18).
+    pub grading_note: Option<String>,
 }
 
 /// Consecutive paragraphs displayed together: a run of list items, of quotation lines, or one
@@ -94,7 +99,37 @@ impl<'a> Views<'a> {
             ),
             path: paths::SOURCES,
             sources: self.source_items(),
+            by_grade: self.sources_by_grade(),
         }
+    }
+
+    /// The sources by grade (A1 first), in list order within a grade; ungraded ones last.
+    fn sources_by_grade(&self) -> Vec<ListedSource> {
+        let sources = &self.site.dossier.sources;
+        if sources.iter().all(|s| s.meta.grade.is_none()) {
+            return Vec::new();
+        }
+        let mut order = self.source_order.clone();
+        order.sort_by_key(|&i| (sources[i].meta.grade.is_none(), sources[i].meta.grade));
+        order.into_iter().map(|i| self.listed_source(i)).collect()
+    }
+
+    /// A source's `grading_note` as HTML: Markdown without references (load rejects them).
+    fn grading_note_html(&self, source: &Source) -> Option<String> {
+        let note = source.meta.grading_note.as_ref()?;
+        let body = crate::load::content::Body {
+            text: &note.text,
+            offset: note.offset,
+            file_text: &source.sidecar_text,
+        };
+        let options = crate::render::markdown::RenderOptions {
+            raw_html: self.raw_html,
+            id_prefix: "grading-",
+            heading_shift: 2,
+            root: "",
+            box_prefix: "",
+        };
+        Some(crate::render::markdown::render(body, &[], options))
     }
 
     /// The paragraphs of source `i` as HTML, quoted passages highlighted.
@@ -217,6 +252,7 @@ impl<'a> Views<'a> {
             discussed_in,
             terms: self.terms(&source.meta.terms),
             original: super::evidence::original_view(source),
+            grading_note: self.grading_note_html(source),
         }
     }
 }

@@ -41,6 +41,9 @@
       head.appendChild(el('span', 'cp-para', para.textContent));
     }
     box.appendChild(head);
+    // The cited source's grade (Admiralty code), with its meaning.
+    var grade = note.querySelector('.grade-tip');
+    if (grade) box.appendChild(el('p', 'cp-grade', 'Graded ' + grade.textContent));
     if (words) {
       var w = el('p', 'cp-words');
       if (words.classList.contains('note-quote')) {
