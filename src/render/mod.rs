@@ -5,7 +5,9 @@
 //! index. It must not touch the output folder and must not find new references or problems in
 //! the content: it reads resolve's and load's types, and writing is the write stage's.
 
+pub mod exports;
 pub mod feeds;
+pub mod graph;
 pub mod highlight;
 pub mod markdown;
 pub mod pages;

@@ -7,6 +7,7 @@ use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::progress::Progress;
+use crate::render::exports;
 use crate::render::feeds;
 use crate::render::highlight;
 use crate::render::sink::{OutputFile, Sink};
@@ -46,6 +47,21 @@ pub enum PageKey {
     Sitemap(usize),
     /// `/robots.txt`.
     Robots,
+    /// `/graph/`: the citation graph drawn, and as a table.
+    Graph,
+    /// `/graph.json`, `/sources.json`, `/annotations.jsonld` (render/exports.rs).
+    Export(Export),
+}
+
+/// A file of the citation graph in an open format (docs/exports.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Export {
+    /// `graph.json`.
+    Graph,
+    /// `sources.json`, CSL-JSON.
+    Sources,
+    /// `annotations.jsonld`, W3C Web Annotations.
+    Annotations,
 }
 
 impl PageKey {
@@ -64,10 +80,11 @@ impl PageKey {
             keys.push(PageKey::Taxonomy(t));
             keys.extend((0..taxonomy.terms.len()).map(|k| PageKey::Term(t, k)));
         }
-        keys.extend([PageKey::Search, PageKey::Print]);
+        keys.extend([PageKey::Search, PageKey::Print, PageKey::Graph]);
         keys.push(PageKey::NotFound);
         let pages = keys.len() - 1;
         keys.extend([PageKey::Feed, PageKey::Robots, PageKey::Sitemap(0)]);
+        keys.extend([Export::Graph, Export::Sources, Export::Annotations].map(PageKey::Export));
         if pages > feeds::SITEMAP_LIMIT {
             keys.extend((1..=pages.div_ceil(feeds::SITEMAP_LIMIT)).map(PageKey::Sitemap));
         }
@@ -77,7 +94,10 @@ impl PageKey {
     /// Whether it shows the whole dossier (the print edition, the feed, the sitemap): the
     /// slowest pages to render, and the ones a writer is least likely to be looking at.
     pub fn shows_everything(self) -> bool {
-        matches!(self, PageKey::Print | PageKey::Feed | PageKey::Sitemap(_))
+        matches!(
+            self,
+            PageKey::Print | PageKey::Feed | PageKey::Sitemap(_) | PageKey::Graph | PageKey::Export(_)
+        )
     }
 
     /// Whether it is an HTML page (rather than the feed, the sitemap or robots.txt).
@@ -107,6 +127,10 @@ impl PageKey {
             PageKey::Sitemap(0) => "sitemap.xml".into(),
             PageKey::Sitemap(n) => format!("sitemap-{n}.xml"),
             PageKey::Robots => "robots.txt".into(),
+            PageKey::Graph => crate::render::view::graph::GRAPH_PATH.into(),
+            PageKey::Export(Export::Graph) => exports::GRAPH_JSON.into(),
+            PageKey::Export(Export::Sources) => exports::SOURCES_JSON.into(),
+            PageKey::Export(Export::Annotations) => exports::ANNOTATIONS.into(),
         }
     }
 
@@ -142,7 +166,8 @@ impl PageKey {
             PageKey::NotFound => "404.html",
             PageKey::Search => "search.html",
             PageKey::Print => "print.html",
-            PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
+            PageKey::Graph => "graph.html",
+            PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots | PageKey::Export(_) => return None,
         })
     }
 }
@@ -183,6 +208,11 @@ impl<'a> Renderer<'a> {
                 PageKey::Feed => feeds::atom(self.site, &self.views, self.base_url),
                 PageKey::Robots => feeds::robots(self.base_url),
                 PageKey::Sitemap(part) => self.sitemap(part),
+                PageKey::Export(Export::Graph) => exports::graph_json(self.site, self.base_url),
+                PageKey::Export(Export::Sources) => exports::sources_json(self.site, self.base_url),
+                PageKey::Export(Export::Annotations) => {
+                    exports::annotations(self.site, self.base_url)
+                }
                 _ => unreachable!("every HTML page has a template and a view"),
             }));
         };
@@ -194,6 +224,13 @@ impl<'a> Renderer<'a> {
         context.insert_value("site", self.site_value.clone());
         context.insert("root", &root);
         context.insert_value("page", Value::from_serializable(&view));
+        // schema.org JSON-LD for the head (base.html's `json_ld` block), escaped for <script>.
+        let json_ld = match key {
+            PageKey::Source(i) => exports::source_json_ld(self.site, i, self.base_url),
+            PageKey::Summary(i) => exports::summary_json_ld(self.site, i, self.base_url),
+            _ => String::new(),
+        };
+        context.insert("json_ld", &json_ld);
         let html = self.theme.render(template, &context, &path)?;
         Ok(OutputFile {
             path: key.file(self.site),
@@ -233,7 +270,8 @@ pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> Option<PageView<'a>> {
         PageKey::NotFound => PageView::NotFound(views.not_found()),
         PageKey::Search => PageView::Search(views.search()),
         PageKey::Print => PageView::Print(Box::new(views.print())),
-        PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
+        PageKey::Graph => PageView::Graph(views.graph()),
+        PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots | PageKey::Export(_) => return None,
     })
 }
 
@@ -289,7 +327,7 @@ pub fn render_site(
     // Pages that list everything (the print edition, the timeline, the feed) take far longer
     // than the rest: start them first, so none is left running alone at the end.
     keys.sort_by_key(|k| match k {
-        PageKey::Print | PageKey::Timeline | PageKey::Feed => 0,
+        PageKey::Print | PageKey::Timeline | PageKey::Feed | PageKey::Export(_) => 0,
         PageKey::SourceList | PageKey::Term(..) | PageKey::Taxonomy(_) => 1,
         _ => 2,
     });

@@ -10,6 +10,7 @@ use crate::resolve::site::Site;
 use crate::url::paths;
 
 pub mod common;
+pub mod graph;
 pub mod index;
 pub mod print;
 pub mod search;
@@ -18,6 +19,7 @@ pub mod summary;
 pub mod taxonomy;
 pub mod timeline;
 
+use graph::GraphView;
 use index::IndexView;
 use print::PrintView;
 use search::SearchView;
@@ -115,6 +117,8 @@ pub enum PageView<'a> {
     Search(SearchView),
     /// `print.html`.
     Print(Box<PrintView<'a>>),
+    /// `graph.html`.
+    Graph(GraphView),
 }
 
 /// `page` of `404.html`.
