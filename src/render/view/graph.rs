@@ -91,7 +91,10 @@ pub fn citation_graph(site: &Site) -> CitationGraph {
                 DocId::Event(_) => NodeKind::Event,
                 DocId::Note(_) => NodeKind::Note,
             },
-            title: doc_title(site, doc).to_string(),
+            title: match doc {
+                DocId::Note(_) => format!("Analyst’s note on {}", doc_title(site, doc)),
+                _ => doc_title(site, doc).to_string(),
+            },
             path: doc_path(site, doc),
             grade: None,
         });
