@@ -306,7 +306,8 @@ fn csl_type(kind: SourceKind) -> &'static str {
     }
 }
 
-/// CSL's `date-parts` at the precision known: a quarter gives the year only.
+/// CSL's `date-parts` at the precision known: a quarter gives the year only (CSL's seasons
+/// are not quarters).
 fn csl_date(date: Date, precision: DatePrecision) -> Value {
     let parts = match precision {
         DatePrecision::Day | DatePrecision::After => {
@@ -316,7 +317,8 @@ fn csl_date(date: Date, precision: DatePrecision) -> Value {
         DatePrecision::Quarter => json!([[date.year]]),
     };
     let mut out = json!({ "date-parts": parts });
-    if matches!(precision, DatePrecision::Quarter | DatePrecision::After) {
+    // Only the earliest day is known: CSL has no "after", and "circa" is the honest reading.
+    if precision == DatePrecision::After {
         out["circa"] = json!(true);
     }
     out
@@ -338,9 +340,10 @@ fn csl_item(site: &Site, source: &Source, base_url: &str) -> Value {
     if let Some(author) = &m.author {
         item["author"] = json!([{ "literal": author }]);
     }
+    // Where it appeared (LinkedIn, Hacker News, a newspaper): the container, as citation
+    // styles print a post's platform or an article's paper.
     if let Some(publisher) = &m.publisher {
         item["container-title"] = json!(publisher);
-        item["publisher"] = json!(publisher);
     }
     if let Some(date) = m.published {
         item["issued"] = csl_date(date, m.date_precision);

@@ -55,6 +55,7 @@ const PAGES = {
   term: 'arguments/recruiting/',
   search: 'search/?q=recruit',
   print: 'print/',
+  graph: 'graph/',
   404: '404.html',
 };
 /** The address the site was built for (`--base-url`): what og:url and the sitemap say. */

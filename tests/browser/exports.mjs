@@ -64,13 +64,14 @@ check('sources.json has one entry per source', csl.length === graph.sources.leng
 const bibliography = new Cite(csl).format('bibliography', { format: 'text', template: 'apa', lang: 'en-US' });
 const entries = bibliography.trim().split('\n');
 check('citation-js renders one APA entry per source', entries.length === graph.sources.length, `${entries.length} entries`);
-const flat = (s) => s.replace(/\s+/g, ' ');
+// APA sets quotation marks typographically: compare with quotes folded, whitespace collapsed.
+const flat = (s) => s.replace(/\s+/g, ' ').replace(/[“”„‟″]/g, '"').replace(/[‘’‚‛′]/g, "'");
 for (const s of graph.sources) {
   const entry = entries.find((e) => flat(e).includes(flat(s.title)));
   check(`the APA bibliography names "${s.title}"`, entry !== undefined);
   if (!entry) continue;
   const year = s.published ? s.published.date.slice(0, 4) : 'n.d.';
-  check(`the APA entry of ${s.id} gives its date (${year})`, entry.includes(`(${year}`), entry);
+  check(`the APA entry of ${s.id} gives its date (${year})`, entry.includes(`(${year}`) || entry.includes(`(ca. ${year}`), entry);
   const item = csl.find((c) => c.id === s.id);
   check(`sources.json: ${s.id} links its dossier page`, item?.archive_location === `${base}${s.path}`, item?.archive_location);
   if (s.url?.match(/^https?:\/\//)) check(`sources.json: ${s.id} keeps its original URL`, item?.URL === s.url, item?.URL);
