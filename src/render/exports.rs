@@ -457,9 +457,10 @@ pub fn annotations(site: &Site, base_url: &str) -> String {
         let exact = strip_controls(&text[span.clone()]);
         let end = start + exact.chars().count();
         let citing = address(base_url, &doc_path(site, citation.doc));
+        // The citing place: the citation in its page's text (an event's, on the timeline).
         let body = match citation.doc {
             DocId::Event(_) => citing,
-            _ => format!("{citing}#cite-{}", citation.number),
+            _ => format!("{citing}#cite-ref-{}", citation.number),
         };
         items.push(json!({
             "id": format!("{}#c{}", address(base_url, ANNOTATIONS), c + 1),
