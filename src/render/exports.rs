@@ -94,7 +94,10 @@ fn doc_file(site: &Site, doc: DocId) -> (String, &str) {
         DocId::Event(i) => page(&d.events[i]),
         DocId::Note(i) => {
             let s = &d.sources[i];
-            (s.sidecar_path.to_string_lossy().replace('\\', "/"), s.sidecar_text.as_str())
+            (
+                s.sidecar_path.to_string_lossy().replace('\\', "/"),
+                s.sidecar_text.as_str(),
+            )
         }
     }
 }

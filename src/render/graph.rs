@@ -152,26 +152,56 @@ pub fn bound(graph: &CitationGraph, max_sources: usize, max_pages: usize) -> Bou
     let mut edges = BTreeMap::new();
     let mut sources: Vec<Shown> = kept_sources
         .iter()
-        .map(|&s| Shown { node: Some(graph.sources[s].clone()), gathered: 1, citations: 0 })
+        .map(|&s| Shown {
+            node: Some(graph.sources[s].clone()),
+            gathered: 1,
+            citations: 0,
+        })
         .collect();
     let mut pages: Vec<Shown> = kept_pages
         .iter()
-        .map(|&p| Shown { node: Some(graph.pages[p].clone()), gathered: 1, citations: 0 })
+        .map(|&p| Shown {
+            node: Some(graph.pages[p].clone()),
+            gathered: 1,
+            citations: 0,
+        })
         .collect();
     if hidden_sources > 0 {
-        sources.push(Shown { node: None, gathered: hidden_sources, citations: 0 });
+        sources.push(Shown {
+            node: None,
+            gathered: hidden_sources,
+            citations: 0,
+        });
     }
     if hidden_pages > 0 {
-        pages.push(Shown { node: None, gathered: hidden_pages, citations: 0 });
+        pages.push(Shown {
+            node: None,
+            gathered: hidden_pages,
+            citations: 0,
+        });
     }
     for (&(p, s), &n) in &graph.edges {
-        let p = if page_at[p] == OUT { more_page } else { page_at[p] };
-        let s = if source_at[s] == OUT { more_source } else { source_at[s] };
+        let p = if page_at[p] == OUT {
+            more_page
+        } else {
+            page_at[p]
+        };
+        let s = if source_at[s] == OUT {
+            more_source
+        } else {
+            source_at[s]
+        };
         *edges.entry((p, s)).or_insert(0) += n;
         pages[p].citations += n;
         sources[s].citations += n;
     }
-    Bounded { sources, pages, edges, hidden_sources, hidden_pages }
+    Bounded {
+        sources,
+        pages,
+        edges,
+        hidden_sources,
+        hidden_pages,
+    }
 }
 
 /// Positions (ranks) of both columns after the barycentre sweeps; an aggregate stays last.
@@ -194,7 +224,11 @@ fn order(b: &Bounded) -> (Vec<usize>, Vec<usize>) {
                 if weight == 0.0 {
                     rank[i]
                 } else {
-                    neighbours[i].iter().map(|&(j, w)| other[j] * w).sum::<f64>() / weight
+                    neighbours[i]
+                        .iter()
+                        .map(|&(j, w)| other[j] * w)
+                        .sum::<f64>()
+                        / weight
                 }
             })
             .collect();
@@ -287,15 +321,24 @@ pub fn svg(b: &Bounded, root: &str, aggregate_paths: (&str, &str)) -> String {
         let title = title_of(shown, source_column);
         let (class, href) = match &shown.node {
             Some(n) => {
-                let grade = n.grade.map(|g| format!(" grade-{}", g.to_ascii_lowercase())).unwrap_or_default();
-                (format!("{}{grade}", n.kind.class()), format!("{root}{}", n.path))
+                let grade = n
+                    .grade
+                    .map(|g| format!(" grade-{}", g.to_ascii_lowercase()))
+                    .unwrap_or_default();
+                (
+                    format!("{}{grade}", n.kind.class()),
+                    format!("{root}{}", n.path),
+                )
             }
             None if source_column => ("more".to_string(), format!("{root}{}", aggregate_paths.0)),
             None => ("more".to_string(), format!("{root}{}", aggregate_paths.1)),
         };
         let r = radius(shown.citations);
-        let (x, text_x, anchor) =
-            if source_column { (SOURCE_X, SOURCE_X - r - 6.0, "end") } else { (PAGE_X, PAGE_X + r + 6.0, "start") };
+        let (x, text_x, anchor) = if source_column {
+            (SOURCE_X, SOURCE_X - r - 6.0, "end")
+        } else {
+            (PAGE_X, PAGE_X + r + 6.0, "start")
+        };
         out.push_str("<a href=\"");
         escape_attr(out, &href);
         let _ = write!(out, "\" class=\"node {class}\"><title>");
@@ -318,7 +361,11 @@ pub fn svg(b: &Bounded, root: &str, aggregate_paths: (&str, &str)) -> String {
                 2.0 * r
             );
         }
-        let _ = write!(out, "<text x=\"{text_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">", cy + 4.0);
+        let _ = write!(
+            out,
+            "<text x=\"{text_x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">",
+            cy + 4.0
+        );
         escape_html(out, &label(&title));
         out.push_str("</text></a>\n");
     };

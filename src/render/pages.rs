@@ -96,7 +96,11 @@ impl PageKey {
     pub fn shows_everything(self) -> bool {
         matches!(
             self,
-            PageKey::Print | PageKey::Feed | PageKey::Sitemap(_) | PageKey::Graph | PageKey::Export(_)
+            PageKey::Print
+                | PageKey::Feed
+                | PageKey::Sitemap(_)
+                | PageKey::Graph
+                | PageKey::Export(_)
         )
     }
 
@@ -167,7 +171,9 @@ impl PageKey {
             PageKey::Search => "search.html",
             PageKey::Print => "print.html",
             PageKey::Graph => "graph.html",
-            PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots | PageKey::Export(_) => return None,
+            PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots | PageKey::Export(_) => {
+                return None;
+            }
         })
     }
 }

@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use crate::render::exports::{doc_path, doc_title, documents};
-use crate::render::graph::{self, Bounded, CitationGraph, MAX_PAGES, MAX_SOURCES, Node, NodeKind, thousands};
+use crate::render::graph::{
+    self, Bounded, CitationGraph, MAX_PAGES, MAX_SOURCES, Node, NodeKind, thousands,
+};
 use crate::resolve::xref::DocId;
 
 use super::*;
@@ -110,8 +112,14 @@ fn rows(b: &Bounded) -> Vec<GraphRow> {
     }
     let name = |shown: &graph::Shown, sources: bool| match &shown.node {
         Some(node) => (node.title.clone(), node.path.clone()),
-        None if sources => (format!("{} more sources", thousands(shown.gathered)), paths::SOURCES.to_string()),
-        None => (format!("{} more pages", thousands(shown.gathered)), paths::SUMMARIES.to_string()),
+        None if sources => (
+            format!("{} more sources", thousands(shown.gathered)),
+            paths::SOURCES.to_string(),
+        ),
+        None => (
+            format!("{} more pages", thousands(shown.gathered)),
+            paths::SUMMARIES.to_string(),
+        ),
     };
     b.sources
         .iter()
