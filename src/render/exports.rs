@@ -237,6 +237,8 @@ pub fn graph_json(site: &Site, base_url: &str) -> String {
                 author: m.author.as_deref(),
                 publisher: m.publisher.as_deref(),
                 url: m.url.as_deref(),
+                // Issue 18 adds `meta.grade`; then: m.grade.map(|g| GradeOut { reliability:
+                // g.reliability().to_string(), credibility: g.credibility() }).
                 grade: None,
                 sha256: m.sha256.as_deref(),
                 paragraphs: s.paragraphs.len(),

@@ -72,6 +72,7 @@ pub fn citation_graph(site: &Site) -> CitationGraph {
                 kind: NodeKind::Source,
                 title: s.meta.title.clone(),
                 path: paths::source(&s.id),
+                // With issue 18's grades: s.meta.grade.map(|g| g.reliability()).
                 grade: None,
             })
             .collect(),
