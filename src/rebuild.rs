@@ -845,6 +845,16 @@ pub fn pages_reading(site: &Site, item: &Item, extent: Extent) -> BTreeSet<Strin
         paths::OPEN_QUESTIONS.to_string(),
         paths::HOME.to_string(),
     ]);
+    // So do the graph page and the exports, down to each citation's line.
+    out.extend(
+        [
+            crate::render::view::graph::GRAPH_PATH,
+            crate::render::exports::GRAPH_JSON,
+            crate::render::exports::SOURCES_JSON,
+            crate::render::exports::ANNOTATIONS,
+        ]
+        .map(String::from),
+    );
     match item {
         Item::Index => {
             out.insert(paths::HOME.to_string());

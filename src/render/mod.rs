@@ -7,8 +7,10 @@
 
 // analyst: grade badges, judgment and question boxes (issue 18)
 pub mod analyst;
+pub mod exports;
 pub mod feeds;
 pub mod fragment;
+pub mod graph;
 pub mod highlight;
 pub mod markdown;
 pub mod pages;

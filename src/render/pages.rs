@@ -7,6 +7,7 @@ use tera::{Context, Value};
 
 use crate::diagnostics::Diagnostic;
 use crate::progress::Progress;
+use crate::render::exports;
 use crate::render::feeds;
 use crate::render::highlight;
 use crate::render::sink::{OutputFile, Sink};
@@ -50,6 +51,21 @@ pub enum PageKey {
     Sitemap(usize),
     /// `/robots.txt`.
     Robots,
+    /// `/graph/`: the citation graph drawn, and as a table.
+    Graph,
+    /// `/graph.json`, `/sources.json`, `/annotations.jsonld` (render/exports.rs).
+    Export(Export),
+}
+
+/// A file of the citation graph in an open format (docs/exports.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Export {
+    /// `graph.json`.
+    Graph,
+    /// `sources.json`, CSL-JSON.
+    Sources,
+    /// `annotations.jsonld`, W3C Web Annotations.
+    Annotations,
 }
 
 impl PageKey {
@@ -68,11 +84,12 @@ impl PageKey {
             keys.push(PageKey::Taxonomy(t));
             keys.extend((0..taxonomy.terms.len()).map(|k| PageKey::Term(t, k)));
         }
-        keys.extend([PageKey::Search, PageKey::Print]);
+        keys.extend([PageKey::Search, PageKey::Print, PageKey::Graph]);
         keys.extend([PageKey::Judgments, PageKey::OpenQuestions]);
         keys.push(PageKey::NotFound);
         let pages = keys.len() - 1;
         keys.extend([PageKey::Feed, PageKey::Robots, PageKey::Sitemap(0)]);
+        keys.extend([Export::Graph, Export::Sources, Export::Annotations].map(PageKey::Export));
         if pages > feeds::SITEMAP_LIMIT {
             keys.extend((1..=pages.div_ceil(feeds::SITEMAP_LIMIT)).map(PageKey::Sitemap));
         }
@@ -82,7 +99,14 @@ impl PageKey {
     /// Whether it shows the whole dossier (the print edition, the feed, the sitemap): the
     /// slowest pages to render, and the ones a writer is least likely to be looking at.
     pub fn shows_everything(self) -> bool {
-        matches!(self, PageKey::Print | PageKey::Feed | PageKey::Sitemap(_))
+        matches!(
+            self,
+            PageKey::Print
+                | PageKey::Feed
+                | PageKey::Sitemap(_)
+                | PageKey::Graph
+                | PageKey::Export(_)
+        )
     }
 
     /// Whether it is an HTML page (rather than the feed, the sitemap or robots.txt).
@@ -114,6 +138,10 @@ impl PageKey {
             PageKey::Sitemap(0) => "sitemap.xml".into(),
             PageKey::Sitemap(n) => format!("sitemap-{n}.xml"),
             PageKey::Robots => "robots.txt".into(),
+            PageKey::Graph => crate::render::view::graph::GRAPH_PATH.into(),
+            PageKey::Export(Export::Graph) => exports::GRAPH_JSON.into(),
+            PageKey::Export(Export::Sources) => exports::SOURCES_JSON.into(),
+            PageKey::Export(Export::Annotations) => exports::ANNOTATIONS.into(),
         }
     }
 
@@ -151,7 +179,10 @@ impl PageKey {
             PageKey::Print => "print.html",
             PageKey::Judgments => "judgments.html",
             PageKey::OpenQuestions => "open-questions.html",
-            PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
+            PageKey::Graph => "graph.html",
+            PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots | PageKey::Export(_) => {
+                return None;
+            }
         })
     }
 }
@@ -192,6 +223,11 @@ impl<'a> Renderer<'a> {
                 PageKey::Feed => feeds::atom(self.site, &self.views, self.base_url),
                 PageKey::Robots => feeds::robots(self.base_url),
                 PageKey::Sitemap(part) => self.sitemap(part),
+                PageKey::Export(Export::Graph) => exports::graph_json(self.site, self.base_url),
+                PageKey::Export(Export::Sources) => exports::sources_json(self.site, self.base_url),
+                PageKey::Export(Export::Annotations) => {
+                    exports::annotations(self.site, self.base_url)
+                }
                 _ => unreachable!("every HTML page has a template and a view"),
             }));
         };
@@ -203,6 +239,13 @@ impl<'a> Renderer<'a> {
         context.insert_value("site", self.site_value.clone());
         context.insert("root", &root);
         context.insert_value("page", Value::from_serializable(&view));
+        // schema.org JSON-LD for the head (base.html's `json_ld` block), escaped for <script>.
+        let json_ld = match key {
+            PageKey::Source(i) => exports::source_json_ld(self.site, i, self.base_url),
+            PageKey::Summary(i) => exports::summary_json_ld(self.site, i, self.base_url),
+            _ => String::new(),
+        };
+        context.insert("json_ld", &json_ld);
         let html = self.theme.render(template, &context, &path)?;
         Ok(OutputFile {
             path: key.file(self.site),
@@ -244,7 +287,8 @@ pub fn page_view<'a>(views: &Views<'a>, key: PageKey) -> Option<PageView<'a>> {
         PageKey::Print => PageView::Print(Box::new(views.print())),
         PageKey::Judgments => PageView::Judgments(views.judgments()),
         PageKey::OpenQuestions => PageView::OpenQuestions(views.open_questions()),
-        PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots => return None,
+        PageKey::Graph => PageView::Graph(views.graph()),
+        PageKey::Feed | PageKey::Sitemap(_) | PageKey::Robots | PageKey::Export(_) => return None,
     })
 }
 
@@ -300,7 +344,7 @@ pub fn render_site(
     // Pages that list everything (the print edition, the timeline, the feed) take far longer
     // than the rest: start them first, so none is left running alone at the end.
     keys.sort_by_key(|k| match k {
-        PageKey::Print | PageKey::Timeline | PageKey::Feed => 0,
+        PageKey::Print | PageKey::Timeline | PageKey::Feed | PageKey::Export(_) => 0,
         PageKey::SourceList | PageKey::Term(..) | PageKey::Taxonomy(_) => 1,
         _ => 2,
     });

@@ -28,6 +28,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "term.html",
     "search.html",
     "print.html",
+    "graph.html",
     "404.html",
     // analyst (issue 18)
     "judgments.html",

@@ -58,6 +58,7 @@ const PAGES = {
   print: 'print/',
   judgments: 'judgments/',
   questions: 'open-questions/',
+  graph: 'graph/',
   404: '404.html',
 };
 /** The address the site was built for (`--base-url`): what og:url and the sitemap say. */

@@ -13,6 +13,7 @@ use crate::url::paths;
 pub mod analysis;
 pub mod common;
 pub mod evidence;
+pub mod graph;
 pub mod index;
 pub mod print;
 pub mod search;
@@ -22,6 +23,7 @@ pub mod taxonomy;
 pub mod timeline;
 
 use analysis::{JudgmentsView, OpenQuestionsView};
+use graph::GraphView;
 use index::IndexView;
 use print::PrintView;
 use search::SearchView;
@@ -123,6 +125,8 @@ pub enum PageView<'a> {
     Judgments(JudgmentsView<'a>),
     /// `open-questions.html` (issue 18).
     OpenQuestions(OpenQuestionsView<'a>),
+    /// `graph.html`.
+    Graph(GraphView),
 }
 
 /// `page` of `404.html`.
