@@ -76,6 +76,7 @@ type TaxonomyTable = BTreeMap<String, Spanned<Vec<Spanned<String>>>>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IndexFront {
+    #[serde(deserialize_with = "non_empty_title")]
     title: String,
     description: Option<String>,
     date: Option<Date>,
@@ -84,6 +85,7 @@ struct IndexFront {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SummaryFront {
+    #[serde(deserialize_with = "non_empty_title")]
     title: String,
     description: Option<String>,
     date: Option<Date>,
@@ -99,6 +101,7 @@ struct SummaryFront {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EventFront {
+    #[serde(deserialize_with = "non_empty_title")]
     title: String,
     description: Option<String>,
     date: Spanned<Date>,
@@ -227,6 +230,7 @@ fn term_refs(table: &TaxonomyTable, base: usize) -> Vec<TermRef> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Sidecar {
+    #[serde(deserialize_with = "non_empty_title")]
     title: String,
     kind: SourceKind,
     published: Option<Date>,
@@ -244,6 +248,17 @@ struct Sidecar {
     markers: bool,
     #[serde(default)]
     taxonomies: TaxonomyTable,
+}
+
+/// A title: an empty one would make empty links and headings, so it is an error at its value.
+fn non_empty_title<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let title = String::deserialize(deserializer)?;
+    if title.trim().is_empty() {
+        return Err(serde::de::Error::custom(
+            "`title` is empty: every page and source needs a title readers can click",
+        ));
+    }
+    Ok(title)
 }
 
 fn yes() -> bool {
