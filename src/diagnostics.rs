@@ -190,7 +190,10 @@ impl<'t> Lines<'t> {
             text[line_start..offset].chars().count() + 1
         };
         self.last.set((offset, col));
-        let line_end = self.starts.get(index + 1).map_or(text.len(), |next| next - 1);
+        let line_end = self
+            .starts
+            .get(index + 1)
+            .map_or(text.len(), |next| next - 1);
         Location::on_line(path, text, index + 1, line_start..line_end, offset, col)
     }
 }
@@ -431,7 +434,10 @@ fn may_hold(text: &str, leads: &[bool; 256]) -> bool {
     let bytes = text.as_bytes();
     let mut blocks = bytes.chunks_exact(64);
     for block in blocks.by_ref() {
-        if block.iter().fold(false, |any, &b| any | leads[usize::from(b)]) {
+        if block
+            .iter()
+            .fold(false, |any, &b| any | leads[usize::from(b)])
+        {
             return true;
         }
     }
@@ -590,6 +596,55 @@ mod tests {
             "a[2Jbc\td\r\ne"
         );
         assert!(matches!(strip_controls("plain é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_byte_shortcut_misses_no_character_it_must_strip_or_escape() {
+        let samples = (0u32..0x3000)
+            .chain(0xfff0..0x10000)
+            .chain([0x1f600, 0x10fffd])
+            .filter_map(char::from_u32);
+        for c in samples {
+            let text = format!("ab{c}cd");
+            let stripped: String = text
+                .chars()
+                .filter(|&c| !is_forbidden_in_markup(c))
+                .collect();
+            assert_eq!(strip_controls(&text), stripped, "{:?}", c);
+            let escapes = escape_controls(&text) != text;
+            assert_eq!(escapes, is_unsafe_for_terminal(c), "{:?}", c);
+        }
+        // Past the first 64-byte block too.
+        let long = format!("{}\u{85}", "x".repeat(130));
+        assert_eq!(strip_controls(&long), "x".repeat(130));
+    }
+
+    #[test]
+    fn many_locations_in_one_file_match_one_at_a_time_and_long_lines_are_cut() {
+        let long = format!("{}[bad] and é{}", "é".repeat(300), "z".repeat(300));
+        let text = format!("one\n\ntwo [x]\r\n{long}\nlast");
+        let lines = Lines::new(&text);
+        for offset in (0..=text.len()).chain([text.len() + 5]) {
+            let one = Location::at_offset(Path::new("a"), &text, offset);
+            assert_eq!(lines.locate(Path::new("a"), offset), one, "at {offset}");
+        }
+        let at = text.find("[bad]").unwrap_or_default();
+        let loc = lines.locate(Path::new("a"), at);
+        assert_eq!((loc.line, loc.col), (4, 301));
+        assert!(loc.line_text.starts_with('…') && loc.line_text.ends_with('…'));
+        assert_eq!(loc.line_text.chars().count(), 2 * EXCERPT_AROUND + 2);
+        assert_eq!(loc.cut, 300 - EXCERPT_AROUND);
+        let shown = Diagnostic::error("x").at(loc).render(Path::new("."));
+        let excerpt = shown
+            .lines()
+            .find(|l| l.starts_with("4 | "))
+            .unwrap_or_default();
+        let caret = shown.lines().find(|l| l.ends_with('^')).unwrap_or_default();
+        assert_eq!(
+            excerpt.find("[bad]").map(|i| excerpt[..i].chars().count()),
+            Some(caret.chars().count() - 1),
+            "{shown}"
+        );
     }
 
     #[test]

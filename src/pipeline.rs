@@ -529,7 +529,10 @@ fn static_collisions(root: &Path, site: &Site, theme: &Theme) -> Vec<Diagnostic>
         let file = key.file(site);
         let mut end = file.len();
         while let Some(slash) = file[..end].rfind('/') {
-            if folders.insert(file[..slash].to_string(), file.clone()).is_some() {
+            if folders
+                .insert(file[..slash].to_string(), file.clone())
+                .is_some()
+            {
                 break;
             }
             end = slash;
@@ -538,7 +541,10 @@ fn static_collisions(root: &Path, site: &Site, theme: &Theme) -> Vec<Diagnostic>
     }
     // The search index's files are named by the words of the dossier, so only their folders
     // are known before a build: `search/s/` and `search/r/`.
-    for folder in [format!("{}/s", search::FOLDER), format!("{}/r", search::FOLDER)] {
+    for folder in [
+        format!("{}/s", search::FOLDER),
+        format!("{}/r", search::FOLDER),
+    ] {
         folders.insert(folder.clone(), format!("{folder}/…"));
     }
     let intended: BTreeSet<&str> = site
@@ -569,7 +575,9 @@ fn static_collisions(root: &Path, site: &Site, theme: &Theme) -> Vec<Diagnostic>
                     "static file `{name}` is where the site needs a folder: it writes `{inside}`"
                 ))
                 .at(at)
-                .hint("static files are copied to the same path in the site: rename or move this one"),
+                .hint(
+                    "static files are copied to the same path in the site: rename or move this one",
+                ),
             );
             continue;
         }

@@ -54,7 +54,10 @@ fn a_url_followed_by_100000_closing_brackets_builds_in_linear_time() {
     assert!(out.status.success(), "{}", stderr(&out));
     let page = std::fs::read_to_string(dossier.public().join("sources/a/index.html"))
         .expect("source page");
-    assert!(page.contains("href=\"https://a.org/x\""), "the URL is linked without the brackets");
+    assert!(
+        page.contains("href=\"https://a.org/x\""),
+        "the URL is linked without the brackets"
+    );
 }
 
 #[test]
@@ -83,7 +86,9 @@ fn check_broken_links(count: usize, one_line: bool) -> String {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_eq!(
-        err.lines().filter(|l| l.starts_with("error: no source with id")).count(),
+        err.lines()
+            .filter(|l| l.starts_with("error: no source with id"))
+            .count(),
         count,
         "every broken link is reported"
     );
@@ -95,7 +100,11 @@ fn twenty_thousand_broken_links_in_one_file_are_located_in_linear_time() {
     // Each error's line was counted from the start of the file: 5.8 s for 20,000 in release.
     let err = check_broken_links(20_000, false);
     // Line 1 is `+++`; the body starts on line 6 and each link takes two lines.
-    assert!(err.contains("--> content/summaries/s.md:6:6\n"), "{}", &err[..2000.min(err.len())]);
+    assert!(
+        err.contains("--> content/summaries/s.md:6:6\n"),
+        "{}",
+        &err[..2000.min(err.len())]
+    );
     let last = 6 + 2 * 19_999;
     assert!(
         err.contains(&format!("--> content/summaries/s.md:{last}:6\n")),
@@ -118,13 +127,24 @@ fn broken_links_on_one_long_line_are_shown_cut_around_their_column() {
         .lines()
         .collect();
     assert!(
-        block.iter().any(|l| l.ends_with(&format!("s.md:6:{column}"))),
+        block
+            .iter()
+            .any(|l| l.ends_with(&format!("s.md:6:{column}"))),
         "{block:#?}"
     );
-    let excerpt = block.iter().find(|l| l.starts_with("6 | ")).expect("the excerpt");
+    let excerpt = block
+        .iter()
+        .find(|l| l.starts_with("6 | "))
+        .expect("the excerpt");
     assert!(excerpt.chars().count() < 140, "the line is cut: {excerpt}");
-    assert!(excerpt.starts_with("6 | …") && excerpt.ends_with('…'), "{excerpt}");
-    let caret = block.iter().find(|l| l.trim_end().ends_with('^')).expect("caret");
+    assert!(
+        excerpt.starts_with("6 | …") && excerpt.ends_with('…'),
+        "{excerpt}"
+    );
+    let caret = block
+        .iter()
+        .find(|l| l.trim_end().ends_with('^'))
+        .expect("caret");
     assert_eq!(
         excerpt.find(link).map(|i| excerpt[..i].chars().count()),
         Some(caret.chars().count() - 1),
@@ -146,7 +166,10 @@ fn a_static_file_over_a_generated_page_is_a_warning_unless_listed() {
             ),
             "{command}: {err}"
         );
-        assert!(err.contains("--> static/sources/courier-report/index.html"), "{err}");
+        assert!(
+            err.contains("--> static/sources/courier-report/index.html"),
+            "{err}"
+        );
     }
     let page = std::fs::read_to_string(dossier.public().join("sources/courier-report/index.html"))
         .expect("page");
@@ -162,7 +185,10 @@ fn a_static_file_over_a_generated_page_is_a_warning_unless_listed() {
     let out = dossier.run(&["check"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    assert!(!err.contains("replaces the page"), "a listed override is not warned of: {err}");
+    assert!(
+        !err.contains("replaces the page"),
+        "a listed override is not warned of: {err}"
+    );
     // `robots.txt` is listed, but nothing replaces it: a stale entry, at its place.
     assert!(
         err.contains("warning: static_overrides lists `robots.txt`, but no static file replaces a generated page there"),
@@ -175,13 +201,22 @@ fn a_static_file_over_a_generated_page_is_a_warning_unless_listed() {
 fn raw_html_is_noted_once_at_its_key() {
     let dossier = Dossier::harbour();
     let config = std::fs::read_to_string(dossier.root.join("site.toml")).expect("site.toml");
-    dossier.write("site.toml", &format!("{config}\n[markdown]\nraw_html = true\n"));
+    dossier.write(
+        "site.toml",
+        &format!("{config}\n[markdown]\nraw_html = true\n"),
+    );
     let out = dossier.run(&["check"]);
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
-    let notes: Vec<&str> = err.lines().filter(|l| l.contains("raw_html = true")).collect();
+    let notes: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("raw_html = true"))
+        .collect();
     assert_eq!(notes.len(), 2, "one warning and its excerpt: {err}");
-    assert!(err.contains("<script> elements and event handlers included"), "{err}");
+    assert!(
+        err.contains("<script> elements and event handlers included"),
+        "{err}"
+    );
     let line = config.lines().count() + 3;
     assert!(err.contains(&format!("--> site.toml:{line}:1")), "{err}");
 }

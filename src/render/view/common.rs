@@ -277,7 +277,12 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
         // Trailing punctuation ends the sentence, not the URL. The brackets are counted once
         // and uncounted as they are trimmed: counting again for each one made a URL followed
         // by 100,000 `)` take 22 s.
-        let count = |b: u8| text.as_bytes()[start..end].iter().filter(|&&c| c == b).count();
+        let count = |b: u8| {
+            text.as_bytes()[start..end]
+                .iter()
+                .filter(|&&c| c == b)
+                .count()
+        };
         let (open_round, mut close_round) = (count(b'('), count(b')'));
         let (open_square, mut close_square) = (count(b'['), count(b']'));
         while let Some(last) = text[start..end].chars().next_back() {
