@@ -28,7 +28,7 @@ pub struct Location {
     /// The offending line, without its line ending; empty when the file has no text to show.
     /// A line longer than [`LONG_LINE`] bytes is cut to [`EXCERPT_AROUND`] characters either
     /// side of the column, `…` marking each cut, so a megabyte line is not printed per error.
-    pub line_text: String,
+    pub line_text: Box<str>,
     /// How many characters of the line were cut before `line_text` (0: none; then
     /// `line_text` starts with `…`). The caret is drawn at `col` less these.
     pub cut: usize,
@@ -75,7 +75,7 @@ impl Location {
         let (line_start, line_end) = (bytes.start, bytes.end);
         let whole = text[line_start..line_end].trim_end_matches('\r');
         let (line_text, cut) = if whole.len() <= LONG_LINE {
-            (whole.to_string(), 0)
+            (whole.into(), 0)
         } else {
             let at = offset.min(line_start + whole.len());
             // Walk out from the column, never along the whole line.
@@ -99,7 +99,7 @@ impl Location {
             if to < line_start + whole.len() {
                 excerpt.push('…');
             }
-            (excerpt, cut)
+            (excerpt.into_boxed_str(), cut)
         };
         Location {
             path: path.to_path_buf(),
@@ -119,7 +119,7 @@ impl Location {
                 path: path.to_path_buf(),
                 line: 1,
                 col: 1,
-                line_text: String::new(),
+                line_text: "".into(),
                 cut: 0,
             },
         }
@@ -516,19 +516,19 @@ mod tests {
         let offset = text.find("[link]").unwrap_or_default();
         let loc = Location::at_offset(Path::new("a.md"), text, offset);
         assert_eq!((loc.line, loc.col), (2, 17));
-        assert_eq!(loc.line_text, "second “quoted” [link]");
+        assert_eq!(&*loc.line_text, "second “quoted” [link]");
     }
 
     #[test]
     fn crlf_line_endings_are_not_shown() {
         let loc = Location::at_offset(Path::new("a.md"), "one\r\ntwo\r\n", 5);
-        assert_eq!((loc.line, loc.col, loc.line_text.as_str()), (2, 1, "two"));
+        assert_eq!((loc.line, loc.col, &*loc.line_text), (2, 1, "two"));
     }
 
     #[test]
     fn at_line_finds_the_start_of_that_line() {
         let loc = Location::at_line(Path::new("a"), "a\nb\nc", 3);
-        assert_eq!((loc.line, loc.col, loc.line_text.as_str()), (3, 1, "c"));
+        assert_eq!((loc.line, loc.col, &*loc.line_text), (3, 1, "c"));
     }
 
     #[test]

@@ -492,28 +492,6 @@ fn guard_output_dir(
     Ok(out_real)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn output_may_not_swallow_the_dossier() -> Result<(), Box<dyn std::error::Error>> {
-        let tmp = tempfile::tempdir()?;
-        let root = tmp.path().join("dossier");
-        std::fs::create_dir_all(root.join("content"))?;
-        for force in [false, true] {
-            let guard = |out: &Path| guard_output_dir(&root, out, None, force);
-            assert!(guard(&root).is_err());
-            assert!(guard(&root.join("..")).is_err());
-            assert!(guard(&root.join("content")).is_err());
-            assert!(guard(&root.join("content/x")).is_err());
-            assert!(guard(&root.join("public")).is_ok());
-            assert!(guard(&root.join("../elsewhere-out")).is_ok());
-        }
-        Ok(())
-    }
-}
-
 /// Static files that collide with what the site generates. A file where the site needs a
 /// folder (`static/timeline`, as `timeline/index.html` is generated), or a folder where it
 /// writes a file (`static/robots.txt/x`), would fail the build halfway: an error, found by
@@ -645,4 +623,26 @@ fn static_collisions(root: &Path, site: &Site, theme: &Theme) -> Vec<Diagnostic>
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_may_not_swallow_the_dossier() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let root = tmp.path().join("dossier");
+        std::fs::create_dir_all(root.join("content"))?;
+        for force in [false, true] {
+            let guard = |out: &Path| guard_output_dir(&root, out, None, force);
+            assert!(guard(&root).is_err());
+            assert!(guard(&root.join("..")).is_err());
+            assert!(guard(&root.join("content")).is_err());
+            assert!(guard(&root.join("content/x")).is_err());
+            assert!(guard(&root.join("public")).is_ok());
+            assert!(guard(&root.join("../elsewhere-out")).is_ok());
+        }
+        Ok(())
+    }
 }
