@@ -12,7 +12,8 @@ use crate::load::content::load::{Content, load_content};
 use crate::load::content::{Dossier, Drafts, Page};
 use crate::progress::Progress;
 use crate::render::highlight;
-use crate::render::pages::{RenderError, Rendered, Scope, render_site};
+use crate::render::pages::{PageKey, RenderError, Rendered, Scope, render_site};
+use crate::render::search;
 use crate::render::sink::{Collect, Discard, OutputFile, Sink};
 use crate::render::templates::{Theme, load_theme};
 use crate::resolve::site::{Site, resolve_site};
@@ -151,8 +152,10 @@ pub fn gate(
     mut problems: Vec<Diagnostic>,
     theme: Option<&Result<Theme, Vec<Diagnostic>>>,
 ) -> Result<Gate, Vec<Diagnostic>> {
-    if let Some(Err(theme_problems)) = theme {
-        problems.extend(theme_problems.iter().cloned());
+    match theme {
+        Some(Err(theme_problems)) => problems.extend(theme_problems.iter().cloned()),
+        Some(Ok(theme)) => problems.extend(static_collisions(&options.root, site, theme)),
+        None => {}
     }
     diagnostics::sort(&mut problems);
     if !matches!(theme, Some(Ok(_))) || problems.iter().any(Diagnostic::is_error) {
@@ -244,7 +247,38 @@ pub fn load_config(root: &Path) -> Result<(Option<SiteConfig>, Vec<Diagnostic>),
             ));
         return Ok((Some(config), vec![problem]));
     }
-    Ok((Some(config), Vec::new()))
+    let notes = if config.markdown.raw_html {
+        vec![raw_html_note(&text)]
+    } else {
+        Vec::new()
+    };
+    Ok((Some(config), notes))
+}
+
+/// The one note `raw_html = true` earns: it is allowed, and it publishes whatever HTML the
+/// Markdown holds, scripts included, so every run says so once, at the key.
+fn raw_html_note(text: &str) -> Diagnostic {
+    // The key's line in the `[markdown]` table (or written `markdown.raw_html` at the top).
+    let mut offset = 0;
+    let mut table = "";
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed;
+        } else if (table == "[markdown]" && trimmed.starts_with("raw_html"))
+            || (table.is_empty() && trimmed.starts_with("markdown.raw_html"))
+        {
+            at = offset + (line.len() - line.trim_start().len());
+            break;
+        }
+        offset += line.len();
+    }
+    Diagnostic::warning(
+        "raw_html = true: HTML in Markdown is published as written, <script> elements and event handlers included",
+    )
+    .at(Location::at_offset(Path::new(CONFIG_FILE), text, at))
+    .hint("keep it only if everyone who writes this dossier's Markdown is trusted; without it, HTML is shown as text")
 }
 
 /// Put a dossier together from its config and content, drafts set aside unless `drafts`.
@@ -456,6 +490,139 @@ fn guard_output_dir(
         )));
     }
     Ok(out_real)
+}
+
+/// Static files that collide with what the site generates. A file where the site needs a
+/// folder (`static/timeline`, as `timeline/index.html` is generated), or a folder where it
+/// writes a file (`static/robots.txt/x`), would fail the build halfway: an error, found by
+/// `check` too. A file of the same path as a generated one replaces it (a hand-written
+/// `robots.txt`): a warning, unless site.toml lists it in `static_overrides`. Listed paths
+/// that replace nothing are a warning too, so a renamed page does not leave a stale entry.
+fn static_collisions(root: &Path, site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    use std::collections::{BTreeSet, HashMap};
+    // Every generated file, and every folder they need, with one file it holds.
+    let mut files: HashMap<String, PageKey> = HashMap::new();
+    let mut folders: HashMap<String, String> = HashMap::new();
+    for key in PageKey::all(site) {
+        let file = key.file(site);
+        let mut end = file.len();
+        while let Some(slash) = file[..end].rfind('/') {
+            if folders
+                .insert(file[..slash].to_string(), file.clone())
+                .is_some()
+            {
+                break;
+            }
+            end = slash;
+        }
+        files.insert(file, key);
+    }
+    // The search index's files are named by the words of the dossier, so only their folders
+    // are known before a build: `search/s/` and `search/r/`.
+    for folder in [
+        format!("{}/s", search::FOLDER),
+        format!("{}/r", search::FOLDER),
+    ] {
+        folders.insert(folder.clone(), format!("{folder}/…"));
+    }
+    let intended: BTreeSet<&str> = site
+        .dossier
+        .config
+        .static_overrides
+        .iter()
+        .map(|entry| entry.get_ref().trim_start_matches('/'))
+        .collect();
+    let shown = |name: &str| {
+        let own = Path::new("static").join(name);
+        if root.join(&own).is_file() {
+            own
+        } else {
+            Path::new("themes")
+                .join(&site.dossier.config.theme)
+                .join("static")
+                .join(name)
+        }
+    };
+    let mut problems = Vec::new();
+    let mut overriding = BTreeSet::new();
+    for name in theme.static_files.keys() {
+        let at = Location::file_start(&shown(name), None);
+        if let Some(inside) = folders.get(name.as_str()) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "static file `{name}` is where the site needs a folder: it writes `{inside}`"
+                ))
+                .at(at)
+                .hint(
+                    "static files are copied to the same path in the site: rename or move this one",
+                ),
+            );
+            continue;
+        }
+        let mut end = name.len();
+        let mut blocked = false;
+        while let Some(slash) = name[..end].rfind('/') {
+            let folder = &name[..slash];
+            if files.contains_key(folder) || search::is_index_file(folder) {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "static file `{name}` needs a folder `{folder}/`, but the site writes the file `{folder}` there"
+                    ))
+                    .at(at.clone())
+                    .hint("static files are copied to the same path in the site: move this one"),
+                );
+                blocked = true;
+                break;
+            }
+            end = slash;
+        }
+        if blocked {
+            continue;
+        }
+        let generated = files
+            .get(name.as_str())
+            .map(|key| format!("the page `{}`", key.path(site)))
+            .or_else(|| search::is_index_file(name).then(|| "a file of the search index".into()));
+        if let Some(generated) = generated {
+            overriding.insert(name.as_str());
+            if !intended.contains(name.as_str()) {
+                problems.push(
+                    Diagnostic::warning(format!(
+                        "static file `{name}` replaces {generated}, which the site generates"
+                    ))
+                    .at(at)
+                    .hint(format!(
+                        "if that is intended, say so in site.toml: static_overrides = [\"{name}\"]; otherwise rename the file"
+                    )),
+                );
+            }
+        }
+    }
+    let stale: Vec<_> = site
+        .dossier
+        .config
+        .static_overrides
+        .iter()
+        .filter(|entry| !overriding.contains(entry.get_ref().trim_start_matches('/')))
+        .collect();
+    if !stale.is_empty() {
+        let text = fsutil::read_to_string(&root.join(CONFIG_FILE)).unwrap_or_default();
+        for entry in stale {
+            problems.push(
+                Diagnostic::warning(format!(
+                    "static_overrides lists `{}`, but no static file replaces a generated page there",
+                    entry.get_ref()
+                ))
+                .at(Location::at_offset(
+                    Path::new(CONFIG_FILE),
+                    &text,
+                    entry.span().start,
+                ))
+                .hint("write the path as it is under static/ (e.g. `robots.txt`, `sources/ID/index.html`), or remove the entry"),
+            );
+        }
+    }
+    problems
 }
 
 #[cfg(test)]

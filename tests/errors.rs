@@ -777,3 +777,25 @@ fn a_site_toml_that_is_not_utf8_points_at_the_first_bad_byte() {
         );
     }
 }
+
+#[test]
+fn a_date_with_a_time_of_day_is_an_error_at_its_value() {
+    assert_broken("date-with-time");
+}
+
+#[test]
+fn year_zero_is_an_error_at_its_value() {
+    assert_broken("year-zero");
+}
+
+#[test]
+fn an_empty_title_is_an_error_in_front_matter_and_sidecars() {
+    assert_broken("empty-title");
+    assert_broken("empty-sidecar-title");
+}
+
+#[test]
+fn a_static_file_where_the_site_needs_a_folder_fails_check_and_build() {
+    assert_broken("static-file-for-folder");
+    assert_broken("static-folder-for-file");
+}

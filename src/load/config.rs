@@ -51,6 +51,10 @@ pub struct SiteConfig {
     /// Declared taxonomies; a taxonomy used in content but not declared here is an error.
     #[serde(default)]
     pub taxonomies: Vec<TaxonomyConfig>,
+    /// Files under `static/` meant to replace a page the site generates (as written under
+    /// `static/`, e.g. `robots.txt`): replacing one not listed here is a warning.
+    #[serde(default)]
+    pub static_overrides: Vec<Spanned<String>>,
 }
 
 /// The `[markdown]` table.
@@ -331,6 +335,7 @@ impl SiteConfig {
             output_dir: default_output_dir(),
             markdown: MarkdownConfig::default(),
             taxonomies: Vec::new(),
+            static_overrides: Vec::new(),
         }
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Location, nearest};
+use crate::diagnostics::{Diagnostic, Lines, Location, nearest};
 use crate::load::content::{Body, Dossier, Page, Source};
 use crate::load::references::{LinkRef, scan};
 use crate::resolve::quotation::{Quotation, quoted_words};
@@ -302,15 +302,21 @@ impl Ids<'_> {
         let mut drafts = Vec::new();
         let mut problems = Vec::new();
         let scan = scan(body);
+        // The file's lines are found once, the first time a problem needs them.
+        let lines = std::cell::OnceCell::new();
+        let at = |offset| {
+            lines
+                .get_or_init(|| Lines::new(body.file_text))
+                .locate(path, offset)
+        };
         for (offset, problem) in scan.problems {
-            problems.push(problem.at(Location::at_offset(path, body.file_text, offset)));
+            problems.push(problem.at(at(offset)));
         }
         for link in scan.links {
-            let at = || Location::at_offset(path, body.file_text, link.offset);
             match self.resolve_link(doc, &link) {
                 Ok(Some(draft)) => drafts.push(draft),
                 Ok(None) => {}
-                Err(problem) => problems.push(problem.at(at())),
+                Err(problem) => problems.push(problem.at(at(link.offset))),
             }
         }
         (drafts, problems)

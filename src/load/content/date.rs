@@ -94,14 +94,23 @@ impl fmt::Display for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
         let value = toml::value::Datetime::deserialize(deserializer)?;
-        match value.date {
-            // A time of day, if written, is allowed (as Zola allows it) and not kept.
-            Some(d) => Ok(Date {
+        match (value.date, value.time) {
+            // A time of day would be dropped: shown as the day written and put in the feed as
+            // midnight UTC, which for `23:30-05:00` is the wrong day. Dates are calendar days.
+            (Some(d), Some(_)) => Err(serde::de::Error::custom(format!(
+                "`{value}`: a date takes no time of day (write the day alone, {:04}-{:02}-{:02})",
+                d.year, d.month, d.day
+            ))),
+            // HTML's `<time datetime>` (and Atom's dates) need a year after 0.
+            (Some(d), None) if d.year == 0 => Err(serde::de::Error::custom(format!(
+                "`{value}`: year 0 is not a date HTML or a feed can carry"
+            ))),
+            (Some(d), None) => Ok(Date {
                 year: i32::from(d.year),
                 month: d.month,
                 day: d.day,
             }),
-            None => Err(serde::de::Error::custom(
+            (None, _) => Err(serde::de::Error::custom(
                 "expected a date such as 2024-04-18, found a time of day only",
             )),
         }

@@ -77,6 +77,7 @@ type TaxonomyTable = BTreeMap<String, Spanned<Vec<Spanned<String>>>>;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IndexFront {
+    #[serde(deserialize_with = "non_empty_title")]
     title: String,
     description: Option<String>,
     date: Option<Date>,
@@ -85,6 +86,7 @@ struct IndexFront {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SummaryFront {
+    #[serde(deserialize_with = "non_empty_title")]
     title: String,
     description: Option<String>,
     date: Option<Date>,
@@ -100,6 +102,7 @@ struct SummaryFront {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EventFront {
+    #[serde(deserialize_with = "non_empty_title")]
     title: String,
     description: Option<String>,
     date: Spanned<Date>,
@@ -228,6 +231,7 @@ fn term_refs(table: &TaxonomyTable, base: usize) -> Vec<TermRef> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Sidecar {
+    #[serde(deserialize_with = "non_empty_title")]
     title: String,
     kind: SourceKind,
     published: Option<Date>,
@@ -344,6 +348,17 @@ fn parse_original(path: &Path, text: &str, table: OriginalTable) -> Result<Origi
 }
 
 // end evidence -------------------------------------------------------------------------------
+
+/// A title: an empty one would make empty links and headings, so it is an error at its value.
+fn non_empty_title<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let title = String::deserialize(deserializer)?;
+    if title.trim().is_empty() {
+        return Err(serde::de::Error::custom(
+            "`title` is empty: every page and source needs a title readers can click",
+        ));
+    }
+    Ok(title)
+}
 
 fn yes() -> bool {
     true
