@@ -561,7 +561,9 @@ pub fn schema_type(kind: SourceKind) -> &'static str {
 }
 
 /// JSON made safe inside `<script>`: `<`, `>` and `&` (and the two line separators JavaScript
-/// once choked on) as `\u` escapes, so no content can close the element or open a comment.
+/// once choked on) as `\u` escapes, so no content can close the element or open a comment; DEL
+/// and the C1 controls too (serde_json escapes only those below U+0020), so a page never
+/// carries a raw control character.
 pub fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
@@ -571,6 +573,7 @@ pub fn script_safe(json: &str) -> String {
             '&' => out.push_str("\\u0026"),
             '\u{2028}' => out.push_str("\\u2028"),
             '\u{2029}' => out.push_str("\\u2029"),
+            c @ '\u{7f}'..='\u{9f}' => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }
     }
