@@ -41,8 +41,10 @@ const SITE = path.resolve(args.site ?? 'public');
 const BASE = args.base ?? '/dossier/';
 const SHOTS = path.resolve(args.screenshots ?? 'target/screenshots');
 /** CSS and JS together, uncompressed. 60,000 until the analyst's layer (issue 18: grade
- * badges and tooltips, judgment and question boxes, their list pages) added about 2.2 kB. */
-const BUDGET = 62_000;
+ * badges and tooltips, judgment and question boxes, their list pages) added about 2.2 kB, and
+ * the graph page (issue 15) and originals (issue 14) about 2.1 kB more. The next saving owed:
+ * highlight.css (15.8 kB) loads on every page, code or not. */
+const BUDGET = 64_500;
 
 /** The page types of the shipped dossier, by screenshot name. */
 const PAGES = {
