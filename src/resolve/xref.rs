@@ -195,17 +195,7 @@ pub fn resolve(
     };
 
     // Documents in page order: this order fixes citation numbers and backlink order.
-    let mut docs: Vec<DocId> = vec![DocId::Index];
-    docs.extend((0..dossier.summaries.len()).map(DocId::Summary));
-    docs.extend(event_order.iter().copied().map(DocId::Event));
-    docs.extend(
-        dossier
-            .sources
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.meta.note.is_some())
-            .map(|(i, _)| DocId::Note(i)),
-    );
+    let docs: Vec<DocId> = crate::resolve::analysis::reading_order(dossier, event_order);
 
     let keys: Vec<DocKey> = docs.iter().map(|&doc| DocKey::of(dossier, doc)).collect();
     let resolved: Vec<(Vec<Draft>, Vec<Diagnostic>)> = docs
