@@ -340,3 +340,71 @@ fn json_ld_in_the_head_cannot_be_closed_by_content() {
 fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
+
+#[test]
+fn key_judgments_are_drawn_beside_their_page_without_adding_to_citations() {
+    let dossier = Dossier::shipped();
+    let site = dossier.build();
+    let graph: serde_json::Value =
+        serde_json::from_str(&site.text("graph.json")).expect("graph.json");
+    let judgments = graph["judgments"].as_array().expect("judgments");
+    let resting: Vec<&serde_json::Value> = judgments
+        .iter()
+        .filter(|j| j["sources"].as_array().is_some_and(|s| !s.is_empty()))
+        .collect();
+    assert!(resting.len() >= 2, "the shipped brief has key judgments");
+    let page = site.page("graph/index.html");
+    let drawn = select(&page, "svg a.node.judgment");
+    assert_eq!(drawn.len(), resting.len(), "one diamond per judgment");
+    let brief = site.text("index.html");
+    let polygon = scraper::Selector::parse("polygon").expect("a selector");
+    let mut linked: Vec<String> = drawn
+        .iter()
+        .map(|node| {
+            assert!(node.select(&polygon).next().is_some(), "not a diamond");
+            let href = node.value().attr("href").expect("a link");
+            let (page, id) = href.split_once("#judgment-").expect("a judgment anchor");
+            assert_eq!(page, "../", "the shipped judgments stand in the brief");
+            assert!(
+                brief.contains(&format!("id=\"judgment-{id}\"")),
+                "no anchor {id}"
+            );
+            id.to_string()
+        })
+        .collect();
+    let mut expected: Vec<String> = resting
+        .iter()
+        .map(|j| j["id"].as_str().expect("an id").to_string())
+        .collect();
+    linked.sort();
+    expected.sort();
+    assert_eq!(
+        linked, expected,
+        "every judgment resting on a source, drawn once"
+    );
+    // A source's count in the drawing is its citations, not its citations and judgments.
+    let mut cited: BTreeMap<String, usize> = BTreeMap::new();
+    for c in graph["citations"].as_array().expect("citations") {
+        *cited
+            .entry(c["source"].as_str().expect("a source").to_string())
+            .or_default() += 1;
+    }
+    for source in select(&page, "svg a.node.source") {
+        let href = source.value().attr("href").expect("a link");
+        let id = href.trim_start_matches("../sources/").trim_end_matches('/');
+        let title = common::text_of(
+            &source
+                .select(&scraper::Selector::parse("title").unwrap())
+                .next()
+                .expect("a tooltip"),
+        );
+        let n = cited.get(id).copied().unwrap_or(0);
+        let s = if n == 1 { "" } else { "s" };
+        assert!(
+            title.ends_with(&format!("— {n} citation{s}")),
+            "{id}: tooltip {title:?}, graph.json counts {n}"
+        );
+    }
+    // The table lists the judgments among the pages citing a source.
+    assert!(site.text("graph/index.html").contains("Judgment: "));
+}

@@ -9,6 +9,9 @@
 //! not a general graph layout crate (measured: 0.3 s for the shipped dossier with layout-rs,
 //! 0.5 ms this way).
 //!
+//! Key judgments (issue 18) sit in the right column too, drawn as diamonds beside the pages,
+//! each with a line to every source it rests on.
+//!
 //! The drawing is bounded: at most [`MAX_SOURCES`] sources and [`MAX_PAGES`] pages, the most
 //! cited first; the rest are gathered into one "N more" node per column, with their citations,
 //! and the page says so.
@@ -103,8 +106,10 @@ pub struct Bounded {
     pub edges: BTreeMap<(usize, usize), u32>,
     /// Sources and pages left out of the drawing (gathered in the aggregates).
     pub hidden_sources: usize,
-    /// Pages left out.
+    /// Pages left out (key judgments among them).
     pub hidden_pages: usize,
+    /// Key judgments among the pages left out.
+    pub hidden_judgments: usize,
 }
 
 /// The most cited `limit` of `counts` (ties by index), as indices in that order.
@@ -147,6 +152,10 @@ pub fn bound(graph: &CitationGraph, max_sources: usize, max_pages: usize) -> Bou
     }
     let hidden_sources = graph.sources.len() - kept_sources.len();
     let hidden_pages = graph.pages.len() - kept_pages.len();
+    let is_judgment = |p: usize| graph.pages[p].kind == NodeKind::Judgment;
+    let hidden_judgments = (0..graph.pages.len())
+        .filter(|&p| page_at[p] == OUT && is_judgment(p))
+        .count();
     let more_source = kept_sources.len();
     let more_page = kept_pages.len();
     let mut edges = BTreeMap::new();
@@ -180,11 +189,11 @@ pub fn bound(graph: &CitationGraph, max_sources: usize, max_pages: usize) -> Bou
             citations: 0,
         });
     }
-    for (&(p, s), &n) in &graph.edges {
-        let p = if page_at[p] == OUT {
+    for (&(page, s), &n) in &graph.edges {
+        let p = if page_at[page] == OUT {
             more_page
         } else {
-            page_at[p]
+            page_at[page]
         };
         let s = if source_at[s] == OUT {
             more_source
@@ -192,8 +201,14 @@ pub fn bound(graph: &CitationGraph, max_sources: usize, max_pages: usize) -> Bou
             source_at[s]
         };
         *edges.entry((p, s)).or_insert(0) += n;
-        pages[p].citations += n;
-        sources[s].citations += n;
+        // A judgment's lines count the paragraphs it rests on, which the page it is written
+        // in cites already: a node's citations are the pages' alone, but for the judgment's own.
+        if !is_judgment(page) {
+            sources[s].citations += n;
+            pages[p].citations += n;
+        } else if page_at[page] != OUT {
+            pages[p].citations += n;
+        }
     }
     Bounded {
         sources,
@@ -201,6 +216,7 @@ pub fn bound(graph: &CitationGraph, max_sources: usize, max_pages: usize) -> Bou
         edges,
         hidden_sources,
         hidden_pages,
+        hidden_judgments,
     }
 }
 
@@ -257,12 +273,29 @@ fn label(title: &str) -> String {
     short
 }
 
-/// What a node says: its title, or how many the aggregate gathers.
-fn title_of(shown: &Shown, source_column: bool) -> String {
+impl Bounded {
+    /// What a node says: its title, or how many the aggregate gathers.
+    pub fn title_of(&self, shown: &Shown, source_column: bool) -> String {
+        match &shown.node {
+            Some(node) => node.title.clone(),
+            None if source_column => format!("{} more sources", thousands(shown.gathered)),
+            None if self.hidden_judgments > 0 => {
+                format!("{} more pages and judgments", thousands(shown.gathered))
+            }
+            None => format!("{} more pages", thousands(shown.gathered)),
+        }
+    }
+}
+
+/// What a node's tooltip says after its title: its citations, or what a judgment rests on.
+fn weight_note(shown: &Shown) -> String {
+    let n = shown.citations;
+    let s = if n == 1 { "" } else { "s" };
     match &shown.node {
-        Some(node) => node.title.clone(),
-        None if source_column => format!("{} more sources", thousands(shown.gathered)),
-        None => format!("{} more pages", thousands(shown.gathered)),
+        Some(node) if node.kind == NodeKind::Judgment => {
+            format!("rests on {n} cited paragraph{s}")
+        }
+        _ => format!("{n} citation{s}"),
     }
 }
 
@@ -318,7 +351,7 @@ pub fn svg(b: &Bounded, root: &str, aggregate_paths: (&str, &str)) -> String {
     }
     out.push_str("</g>\n<g class=\"nodes\">\n");
     let node = |out: &mut String, shown: &Shown, source_column: bool, cy: f64| {
-        let title = title_of(shown, source_column);
+        let title = b.title_of(shown, source_column);
         let (class, href) = match &shown.node {
             Some(n) => {
                 let grade = n
@@ -343,14 +376,25 @@ pub fn svg(b: &Bounded, root: &str, aggregate_paths: (&str, &str)) -> String {
         escape_attr(out, &href);
         let _ = write!(out, "\" class=\"node {class}\"><title>");
         escape_html(out, &title);
-        let _ = write!(
-            out,
-            " — {} citation{}</title>",
-            shown.citations,
-            if shown.citations == 1 { "" } else { "s" }
-        );
+        let _ = write!(out, " — {}</title>", weight_note(shown));
+        let judgment = shown
+            .node
+            .as_ref()
+            .is_some_and(|n| n.kind == NodeKind::Judgment);
         if source_column {
             let _ = write!(out, "<circle cx=\"{x:.1}\" cy=\"{cy:.1}\" r=\"{r:.1}\"/>");
+        } else if judgment {
+            // A diamond, so a judgment reads apart from the pages even without colour; √2
+            // wider than the squares' half side, so it covers the same area.
+            let d = r * std::f64::consts::SQRT_2;
+            let _ = write!(
+                out,
+                "<polygon points=\"{x:.1},{:.1} {:.1},{cy:.1} {x:.1},{:.1} {:.1},{cy:.1}\"/>",
+                cy - d,
+                x + d,
+                cy + d,
+                x - d
+            );
         } else {
             let _ = write!(
                 out,

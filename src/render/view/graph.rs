@@ -1,12 +1,15 @@
 //! The graph page: the citation graph drawn ([`crate::render::graph`]) and, beside it, the
 //! same graph as a table — for each source shown, the pages that cite it and how often.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::render::exports::{doc_path, doc_title, documents};
 use crate::render::graph::{
     self, Bounded, CitationGraph, MAX_PAGES, MAX_SOURCES, Node, NodeKind, thousands,
 };
+use crate::resolve::analysis::Judgment;
 use crate::resolve::xref::DocId;
 
 use super::*;
@@ -33,6 +36,8 @@ pub struct GraphView {
     pub sources: usize,
     /// Documents that cite.
     pub pages: usize,
+    /// Key judgments drawn (those that rest on a source).
+    pub judgments: usize,
     /// Citations.
     pub citations: usize,
 }
@@ -77,6 +82,14 @@ pub fn citation_graph(site: &Site) -> CitationGraph {
             .collect(),
         ..CitationGraph::default()
     };
+    // A key judgment is drawn beside the page it is written in, its lines going to the sources
+    // it rests on, one line as wide as the paragraphs of that source it cites.
+    let mut judgments: BTreeMap<DocId, Vec<&Judgment>> = BTreeMap::new();
+    for j in &site.analysis.judgments {
+        if !j.basis.sources.is_empty() {
+            judgments.entry(j.doc).or_default().push(j);
+        }
+    }
     for doc in documents(site) {
         let mut cites = site.graph.citations_of(doc).peekable();
         if cites.peek().is_none() {
@@ -100,6 +113,19 @@ pub fn citation_graph(site: &Site) -> CitationGraph {
             path: doc_path(site, doc),
             grade: None,
         });
+        for j in judgments.get(&doc).into_iter().flatten() {
+            let node = out.pages.len();
+            for (source, paragraphs) in &j.basis.sources {
+                let weight = u32::try_from(paragraphs.len().max(1)).unwrap_or(u32::MAX);
+                *out.edges.entry((node, *source)).or_insert(0) += weight;
+            }
+            out.pages.push(Node {
+                kind: NodeKind::Judgment,
+                title: format!("Judgment: {}", j.title),
+                path: format!("{}#judgment-{}", doc_path(site, doc), j.id),
+                grade: None,
+            });
+        }
     }
     out
 }
@@ -110,16 +136,13 @@ fn rows(b: &Bounded) -> Vec<GraphRow> {
     for (&(p, s), &n) in &b.edges {
         cited_by[s].push((p, n));
     }
-    let name = |shown: &graph::Shown, sources: bool| match &shown.node {
-        Some(node) => (node.title.clone(), node.path.clone()),
-        None if sources => (
-            format!("{} more sources", thousands(shown.gathered)),
-            paths::SOURCES.to_string(),
-        ),
-        None => (
-            format!("{} more pages", thousands(shown.gathered)),
-            paths::SUMMARIES.to_string(),
-        ),
+    let name = |shown: &graph::Shown, sources: bool| {
+        let path = match &shown.node {
+            Some(node) => node.path.clone(),
+            None if sources => paths::SOURCES.to_string(),
+            None => paths::SUMMARIES.to_string(),
+        };
+        (b.title_of(shown, sources), path)
     };
     b.sources
         .iter()
@@ -158,9 +181,19 @@ impl Views<'_> {
                 thousands(whole.sources.len())
             ));
         }
+        let judgments = whole
+            .pages
+            .iter()
+            .filter(|n| n.kind == NodeKind::Judgment)
+            .count();
         if bounded.hidden_pages > 0 {
+            let what = if judgments > 0 {
+                "pages and judgments"
+            } else {
+                "pages"
+            };
             left_out.push(format!(
-                "the {} pages that cite them most, of {}",
+                "the {} {what} that cite them most, of {}",
                 bounded.pages.len() - 1,
                 thousands(whole.pages.len())
             ));
@@ -186,7 +219,8 @@ impl Views<'_> {
             bound_note,
             rows: rows(&bounded),
             sources: whole.sources.len(),
-            pages: whole.pages.len(),
+            pages: whole.pages.len() - judgments,
+            judgments,
             citations,
         }
     }
