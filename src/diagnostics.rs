@@ -385,7 +385,7 @@ fn escaped(c: char) -> String {
 /// above) is shown as its escape, `\u{1b}`. Everything printed from the dossier's files, ids
 /// and names to the terminal goes through here.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !may_hold(text, TERMINAL_LEADS) || !text.chars().any(is_unsafe_for_terminal) {
+    if !may_hold(text, terminal_lead) || !text.chars().any(is_unsafe_for_terminal) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -399,49 +399,38 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Bytes that can begin a character unsafe on a terminal: C0 controls but tab, DEL, `0xC2`
+/// Whether `b` can begin a character unsafe on a terminal: C0 controls but tab, DEL, `0xC2`
 /// (the C1 controls are `C2 80`–`C2 9F`) and `0xE2` (the bidirectional controls are
-/// `E2 80 AA`–`E2 81 A9`).
-const TERMINAL_LEADS: &[bool; 256] = &leads(&[0x7f, 0xc2, 0xe2], b'\t', b'\t');
-
-/// Bytes that can begin a character HTML and XML cannot carry: C0 controls but tab, newline
-/// and carriage return, DEL, `0xC2` (C1 controls) and `0xEF` (U+FFFE and U+FFFF are
-/// `EF BF BE` and `EF BF BF`).
-const MARKUP_LEADS: &[bool; 256] = &leads(&[0x7f, 0xc2, 0xef], b'\n', b'\r');
-
-/// A table of the bytes that may begin an unwanted character: every C0 control but tab
-/// and the two named, and `more`.
-const fn leads(more: &[u8], keep: u8, keep_too: u8) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = b as u8 != b'\t' && b as u8 != keep && b as u8 != keep_too;
-        b += 1;
-    }
-    let mut i = 0;
-    while i < more.len() {
-        table[more[i] as usize] = true;
-        i += 1;
-    }
-    table
+/// `E2 80 AA`–`E2 81 A9`). Written with `&` and `|`, not `&&` and `||`: no branch, so a
+/// block of bytes is tested at once (see `may_hold`).
+fn terminal_lead(b: u8) -> bool {
+    ((b < 0x20) & (b != b'\t')) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2)
 }
 
-/// Whether `text` has a byte `leads` marks: when it has none, it holds none of the characters
+/// Whether `b` can begin a character HTML and XML cannot carry: C0 controls but tab, newline
+/// and carriage return, DEL, `0xC2` (C1 controls) and `0xEF` (U+FFFE and U+FFFF are
+/// `EF BF BE` and `EF BF BF`).
+fn markup_lead(b: u8) -> bool {
+    ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
+        | (b == 0x7f)
+        | (b == 0xc2)
+        | (b == 0xef)
+}
+
+/// Whether `text` has a byte `lead` marks: when it has none, it holds none of the characters
 /// those bytes begin, and the text need not be decoded. Nearly all text has none; this looks
-/// at it 64 bytes at a time without branching, which the compiler vectorises — decoding every
-/// character of every page was a tenth of `check`'s time.
-fn may_hold(text: &str, leads: &[bool; 256]) -> bool {
+/// at it 64 bytes at a time without branching, which the compiler turns into vector
+/// comparisons — decoding every character of every page was a tenth of `check`'s time, and a
+/// table lookup per byte (which cannot be vectorised) still a few percent of a build.
+fn may_hold(text: &str, lead: impl Fn(u8) -> bool) -> bool {
     let bytes = text.as_bytes();
     let mut blocks = bytes.chunks_exact(64);
     for block in blocks.by_ref() {
-        if block
-            .iter()
-            .fold(false, |any, &b| any | leads[usize::from(b)])
-        {
+        if block.iter().fold(false, |any, &b| any | lead(b)) {
             return true;
         }
     }
-    blocks.remainder().iter().any(|&b| leads[usize::from(b)])
+    blocks.remainder().iter().any(|&b| lead(b))
 }
 
 /// Whether `c` may not appear in HTML or XML text: the C0 controls but tab, newline and
@@ -454,7 +443,7 @@ fn is_forbidden_in_markup(c: char) -> bool {
 /// `text` without the characters HTML and XML cannot carry (see above): what is published
 /// leaves them out, as they show as nothing, or break the document.
 pub fn strip_controls(text: &str) -> Cow<'_, str> {
-    if may_hold(text, MARKUP_LEADS) && text.chars().any(is_forbidden_in_markup) {
+    if may_hold(text, markup_lead) && text.chars().any(is_forbidden_in_markup) {
         Cow::Owned(
             text.chars()
                 .filter(|&c| !is_forbidden_in_markup(c))
@@ -509,6 +498,22 @@ pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unwanted_character_begins_with_a_lead_byte() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            if is_forbidden_in_markup(c) {
+                assert!(markup_lead(first), "{c:?} for markup");
+            }
+            if is_unsafe_for_terminal(c) {
+                assert!(terminal_lead(first), "{c:?} for the terminal");
+            }
+        }
+        assert!(!may_hold("plain text\nwith a newline, tab\t", markup_lead));
+        assert!(may_hold(&format!("{}\u{85}", "x".repeat(64)), markup_lead));
+    }
 
     #[test]
     fn offsets_become_one_based_lines_and_character_columns() {

@@ -4,14 +4,13 @@
 //! anchored by the selectors Hypothesis uses), and the schema.org JSON-LD of source and summary
 //! pages. Each is made from the resolved site in one pass over its citations.
 
-use std::ops::Range;
+use std::fmt::Write as _;
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::diagnostics::strip_controls;
 use crate::load::content::{Date, DatePrecision, Page, Source, SourceKind};
-use crate::resolve::quotation::Quotation;
 use crate::resolve::site::Site;
 use crate::resolve::xref::DocId;
 use crate::url::{is_http, paths};
@@ -478,13 +477,6 @@ fn after(source: &Source, p: usize, at: usize, n: usize) -> String {
     }
 }
 
-/// Where a quotation stands in its paragraph: from its first word to its last (an ellipsis
-/// inside it stands for words that are in the span).
-fn quoted_span(quote: &str, paragraph: &str) -> Option<Range<usize>> {
-    let ranges = Quotation::new(quote)?.find_in(paragraph)?;
-    Some(ranges.first()?.start..ranges.last()?.end)
-}
-
 /// `annotations.jsonld`: every quotation as a Web Annotation in one AnnotationCollection.
 pub fn annotations(site: &Site, base_url: &str) -> String {
     let d = &site.dossier;
@@ -492,14 +484,12 @@ pub fn annotations(site: &Site, base_url: &str) -> String {
     let mut starts: Vec<Option<Vec<usize>>> = vec![None; d.sources.len()];
     let mut items = Vec::new();
     for (c, citation) in g.citations.iter().enumerate() {
-        let (Some(quote), Some(n)) = (citation.quote.as_deref(), citation.paragraph) else {
+        // Where resolve found the quotation: from its first word to its last.
+        let (Some(span), Some(n)) = (citation.span.clone(), citation.paragraph) else {
             continue;
         };
         let source = &d.sources[citation.source];
         let p = n as usize - 1;
-        let Some(span) = quoted_span(quote, &source.paragraphs[p].text) else {
-            continue;
-        };
         let starts = starts[citation.source].get_or_insert_with(|| paragraph_starts(source));
         let text = &source.paragraphs[p].text;
         let start = starts[p] + shown_chars(&text[..span.start]);
@@ -565,18 +555,35 @@ pub fn schema_type(kind: SourceKind) -> &'static str {
 /// and the C1 controls too (serde_json escapes only those below U+0020), so a page never
 /// carries a raw control character.
 pub fn script_safe(json: &str) -> String {
+    let bytes = json.as_bytes();
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c @ '\u{7f}'..='\u{9f}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Every character to escape begins with a byte that is one of these: copy the runs between
+    // them whole (JSON-LD is mostly plain text), and look closer only there. Each such byte
+    // begins a character, so every slice below ends on a character boundary.
+    let mut plain = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: Option<u32> = match b {
+            b'<' | b'>' | b'&' | 0x7f => Some(u32::from(b)),
+            // U+0080–U+009F: C2 80 – C2 9F.
+            0xc2 => bytes
+                .get(i + 1)
+                .filter(|&&next| (0x80..=0x9f).contains(&next))
+                .map(|&next| u32::from(next)),
+            // U+2028 and U+2029: E2 80 A8 and E2 80 A9.
+            0xe2 if bytes.get(i + 1) == Some(&0x80) => match bytes.get(i + 2) {
+                Some(0xa8) => Some(0x2028),
+                Some(0xa9) => Some(0x2029),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(code) = escape {
+            out.push_str(&json[plain..i]);
+            let _ = write!(out, "\\u{code:04x}");
+            plain = i + json[i..].chars().next().map_or(1, char::len_utf8);
         }
     }
+    out.push_str(&json[plain..]);
     out
 }
 
@@ -649,4 +656,38 @@ pub fn summary_json_ld(site: &Site, i: usize, base_url: &str) -> String {
         article["datePublished"] = json!(date.machine(page.meta.date_precision));
     }
     script_safe(&serde_json::to_string(&article).expect("JSON-LD serializes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_safe;
+
+    /// The rule, one character at a time.
+    fn reference(json: &str) -> String {
+        json.chars()
+            .map(|c| match c {
+                '<' | '>' | '&' | '\u{2028}' | '\u{2029}' | '\u{7f}'..='\u{9f}' => {
+                    format!("\\u{:04x}", c as u32)
+                }
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn script_safe_escapes_what_could_close_the_element_and_nothing_else() {
+        for json in [
+            "",
+            "plain",
+            "</script><!--",
+            "a & b > c",
+            "\u{7f}\u{80}\u{85}\u{9f}\u{a0}",
+            "é € \u{2000}\u{2027}\u{2028}\u{2029}\u{202a} 𝄞",
+            "\u{c2}\u{e2}x\u{2028}",
+            "ends in <",
+        ] {
+            assert_eq!(script_safe(json), reference(json), "{json:?}");
+        }
+        assert_eq!(script_safe("</"), "\\u003c/");
+    }
 }

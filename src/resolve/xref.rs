@@ -42,6 +42,9 @@ pub struct Citation {
     pub paragraph: Option<u32>,
     /// The quoted words, for a quotation.
     pub quote: Option<Arc<str>>,
+    /// Where the quotation stands in its paragraph's text (bytes), from its first word to its
+    /// last: an ellipsis inside stands for words within the span.
+    pub span: Option<Range<usize>>,
     /// The sentence the citation stands in. (Shared: `serve` reuses resolved documents.)
     pub context: Arc<str>,
 }
@@ -431,6 +434,7 @@ impl Ids<'_> {
             source: index,
             paragraph,
             quote: None,
+            span: None,
             context: link.context.as_str().into(),
         };
         let mut ranges = Vec::new();
@@ -461,6 +465,10 @@ impl Ids<'_> {
             };
             citation.paragraph = Some(n);
             citation.quote = Some(words.trim().into());
+            citation.span = found_ranges
+                .first()
+                .zip(found_ranges.last())
+                .map(|(first, last)| first.start..last.end);
             ranges = found_ranges;
         }
         Ok(Draft {
