@@ -36,6 +36,26 @@ pub enum ScaffoldError {
     Io(#[from] IoError),
 }
 
+/// Refuse to file a source under `id` when one of its files is already there: add-source never
+/// overwrites a file.
+fn refuse_existing(root: &Path, id: &str, files: &[&Path]) -> Result<(), ScaffoldError> {
+    match files.iter().find(|f| root.join(f).exists()) {
+        Some(existing) => Err(refused(format!(
+            "a source with id `{id}` already exists ({}): choose another with --id",
+            existing.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The name of the file a source was added from, for the sidecar's `origin`.
+fn origin_name(source: &NewSource) -> Option<String> {
+    source
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+}
+
 fn refused(message: impl Into<String>) -> ScaffoldError {
     ScaffoldError::Refused {
         message: message.into(),
@@ -189,18 +209,8 @@ pub fn add_source(root: &Path, source: &NewSource) -> Result<AddedSource, Scaffo
     let sources = Path::new("content").join("sources");
     let text_rel = sources.join(format!("{id}.txt"));
     let sidecar_rel = sources.join(format!("{id}.toml"));
-    for existing in [&text_rel, &sidecar_rel] {
-        if root.join(existing).exists() {
-            return Err(refused(format!(
-                "a source with id `{id}` already exists ({}): choose another with --id",
-                existing.display()
-            )));
-        }
-    }
-    let origin = source
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
+    refuse_existing(root, &id, &[&text_rel, &sidecar_rel])?;
+    let origin = origin_name(source);
     let blocks = looks_hard_wrapped(text);
     let sidecar = sidecar_text(
         source,

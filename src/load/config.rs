@@ -145,6 +145,24 @@ fn key_offset(text: &str, key: &str) -> usize {
 /// claims to be, and each one costs a fresh pass over it.
 const MAX_UNKNOWN_KEYS: usize = 50;
 
+/// [`from_toml_every_key`] on the TOML at bytes `toml` of the file `text` (all of it, or a
+/// page's front matter), every error a diagnostic located in that file; `what` names the
+/// document ("site.toml").
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    toml: std::ops::Range<usize>,
+    what: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    let base = toml.start;
+    from_toml_every_key(&text[toml]).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| Diagnostic::from_toml(path, text, base, e, what))
+            .collect()
+    })
+}
+
 /// Deserialize TOML `text` into `T`, reporting every unknown key at once rather than only the
 /// first, as serde's `deny_unknown_fields` does: each unknown key found is noted and taken out
 /// of the parsed document, and the rest is tried again. Any other error ends the search, and
@@ -208,12 +226,7 @@ impl SiteConfig {
     /// Parse and validate `site.toml` text. Every problem found is returned.
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         let path = Path::new(CONFIG_FILE);
-        let config: SiteConfig = from_toml_every_key(text).map_err(|errors| {
-            errors
-                .iter()
-                .map(|e| Diagnostic::from_toml(path, text, 0, e, "site.toml"))
-                .collect::<Vec<_>>()
-        })?;
+        let config: SiteConfig = parse_toml(path, text, 0..text.len(), "site.toml")?;
         let problems = config.validate(text);
         if problems.is_empty() {
             Ok(config)

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{AddedSource, NewSource, ScaffoldError, basic_string, refused, sidecar_text};
+use super::{
+    AddedSource, NewSource, ScaffoldError, basic_string, origin_name, refuse_existing, refused,
+    sidecar_text,
+};
 use crate::fsutil;
 use crate::load::content::load::hex;
 use crate::load::extract::{self, Extracted, Format};
@@ -72,18 +75,8 @@ pub(super) fn add_original(
     let original_rel = sources.join(&original_name);
     let text_rel = sources.join(format!("{id}.txt"));
     let sidecar_rel = sources.join(format!("{id}.toml"));
-    for existing in [&text_rel, &sidecar_rel, &original_rel] {
-        if root.join(existing).exists() {
-            return Err(refused(format!(
-                "a source with id `{id}` already exists ({}): choose another with --id",
-                existing.display()
-            )));
-        }
-    }
-    let origin = source
-        .file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
+    refuse_existing(root, &id, &[&text_rel, &sidecar_rel, &original_rel])?;
+    let origin = origin_name(source);
     let mut sidecar = sidecar_text(
         &completed,
         origin.as_deref(),

@@ -14,7 +14,7 @@ use super::{
     TermRef,
 };
 use crate::diagnostics::{Diagnostic, Location};
-use crate::load::config::from_toml_every_key;
+use crate::load::config::parse_toml;
 use crate::slug::is_valid_id;
 
 /// Where the front matter's TOML and the Markdown body lie in a page file.
@@ -127,23 +127,16 @@ pub fn parse_page_meta(
     toml: Range<usize>,
 ) -> Result<PageMeta, Vec<Diagnostic>> {
     let base = toml.start;
-    let src = &text[toml];
     let what = match kind {
         PageKind::Index => "the front matter of the executive brief",
         PageKind::Summary => "summary front matter",
         PageKind::Event => "event front matter",
     };
-    let toml_error = |errors: Vec<toml::de::Error>| {
-        errors
-            .iter()
-            .map(|e| Diagnostic::from_toml(path, text, base, e, what))
-            .collect::<Vec<_>>()
-    };
     let shift =
         |spanned: &Spanned<String>| (spanned.get_ref().clone(), base + spanned.span().start);
     let meta = match kind {
         PageKind::Index => {
-            let f: IndexFront = from_toml_every_key(src).map_err(toml_error)?;
+            let f: IndexFront = parse_toml(path, text, toml.clone(), what)?;
             PageMeta {
                 title: f.title,
                 description: f.description,
@@ -152,7 +145,7 @@ pub fn parse_page_meta(
             }
         }
         PageKind::Summary => {
-            let f: SummaryFront = from_toml_every_key(src).map_err(toml_error)?;
+            let f: SummaryFront = parse_toml(path, text, toml.clone(), what)?;
             PageMeta {
                 title: f.title,
                 description: f.description,
@@ -165,7 +158,7 @@ pub fn parse_page_meta(
             }
         }
         PageKind::Event => {
-            let f: EventFront = from_toml_every_key(src).map_err(toml_error)?;
+            let f: EventFront = parse_toml(path, text, toml.clone(), what)?;
             let mut problems = Vec::new();
             if let Some(end) = &f.end_date
                 && end.get_ref() < f.date.get_ref()
@@ -374,12 +367,7 @@ pub struct ParsedSidecar {
 
 /// Parse a source sidecar.
 pub fn parse_sidecar(path: &Path, text: &str) -> Result<ParsedSidecar, Vec<Diagnostic>> {
-    let s: Sidecar = from_toml_every_key(text).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| Diagnostic::from_toml(path, text, 0, e, "source sidecar"))
-            .collect::<Vec<_>>()
-    })?;
+    let s: Sidecar = parse_toml(path, text, 0..text.len(), "source sidecar")?;
     if let Some(sha) = &s.sha256 {
         let value = sha.get_ref();
         if value.len() != 64 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
