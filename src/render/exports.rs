@@ -548,12 +548,12 @@ pub fn schema_type(kind: SourceKind) -> &'static str {
     }
 }
 
-/// Push `text` made safe inside `<script>`: `<`, `>` and `&` (and the two line separators
+/// Write `text` made safe inside `<script>`: `<`, `>` and `&` (and the two line separators
 /// JavaScript once choked on) as `\u` escapes, so no content can close the element or open a
 /// comment; DEL and the C1 controls too (serde_json escapes only those below U+0020), so a
 /// page never carries a raw control character. In JSON these characters stand only inside
 /// strings, where the escape means the same character.
-fn push_script_safe(out: &mut Vec<u8>, text: &str) {
+fn write_script_safe<W: ?Sized + std::io::Write>(out: &mut W, text: &str) -> std::io::Result<()> {
     let bytes = text.as_bytes();
     // Every character to escape begins with a byte that is one of these: copy the runs between
     // them whole (JSON-LD is mostly plain text), and look closer only there. Each such byte
@@ -576,18 +576,18 @@ fn push_script_safe(out: &mut Vec<u8>, text: &str) {
             _ => None,
         };
         if let Some(code) = escape {
-            out.extend_from_slice(&bytes[plain..i]);
-            let _ = std::io::Write::write_fmt(out, format_args!("\\u{code:04x}"));
+            out.write_all(&bytes[plain..i])?;
+            write!(out, "\\u{code:04x}")?;
             plain = i + text[i..].chars().next().map_or(1, char::len_utf8);
         }
     }
-    out.extend_from_slice(&bytes[plain..]);
+    out.write_all(&bytes[plain..])
 }
 
-/// A JSON text made safe inside `<script>` (see [`push_script_safe`]).
+/// A JSON text made safe inside `<script>` (see [`write_script_safe`]).
 pub fn script_safe(json: &str) -> String {
     let mut out = Vec::with_capacity(json.len() + 16);
-    push_script_safe(&mut out, json);
+    write_script_safe(&mut out, json).expect("a Vec takes every write");
     String::from_utf8(out).expect("escapes are ASCII, the rest copied from a str")
 }
 
@@ -600,9 +600,7 @@ impl serde_json::ser::Formatter for ScriptSafe {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        let mut out = Vec::with_capacity(fragment.len());
-        push_script_safe(&mut out, fragment);
-        writer.write_all(&out)
+        write_script_safe(writer, fragment)
     }
 }
 
