@@ -176,6 +176,11 @@ fn source_page_numbers_paragraphs_and_highlights_quotations() {
     let dossier = Dossier::harbour();
     let site = dossier.build();
     let page = site.page("sources/courier-report/index.html");
+    let key: Vec<String> = select(&page, ".text-key").iter().map(text_of).collect();
+    assert!(
+        key[0].starts_with("As collected, never edited. Each number links to its paragraph;"),
+        "{key:?}"
+    );
     // blocks mode: wrapped lines joined, the quotation block one paragraph, bullets as items.
     let paras = select(&page, ".para");
     let numbers: Vec<String> = paras

@@ -419,6 +419,7 @@ fn add_source_of_each_kind_quote_each_and_build() {
 
     let page = fs::read_to_string(public.join("sources/minutes/index.html")).expect("page");
     assert!(page.contains("Extracted from the original PDF, 3 pages"));
+    assert!(page.contains("<p class=\"text-key\">Each number links to its paragraph;"));
     assert!(page.contains("<a class=\"original-link\" href=\"minutes.pdf\""));
     assert!(page.contains("<span class=\"ppage\">pp. 1–2</span>"));
     assert!(page.contains("<span class=\"ppage\">p. 3</span>"));
