@@ -147,8 +147,13 @@ def convert(corpus, kind, binary):
             with open(os.path.join(target, sid + ".toml"), encoding="utf-8") as f:
                 filed = f.read()
             block = filed[filed.index("[original]"):]
+            # The derived text holds one paragraph per line, as add-source writes it: the
+            # corpus's `paragraphs = "blocks"` (for its hard-wrapped text) would make the whole
+            # document one paragraph.
+            kept = "".join(line for line in sidecar.splitlines(keepends=True)
+                           if not line.startswith("paragraphs = "))
             with open(os.path.join(sources, sid + ".toml"), "w", encoding="utf-8") as f:
-                f.write(sidecar.rstrip("\n") + "\n\n" + block)
+                f.write(kept.rstrip("\n") + "\n\n" + block)
             for ext in ("txt", kind):
                 shutil.move(os.path.join(target, "%s.%s" % (sid, ext)),
                             os.path.join(sources, "%s.%s" % (sid, ext)))
