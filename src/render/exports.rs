@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::diagnostics::strip_controls;
 use crate::load::content::{Date, DatePrecision, Page, Source, SourceKind};
+use crate::render::view::reads::Reads;
 use crate::resolve::quotation::Quotation;
 use crate::resolve::site::Site;
 use crate::resolve::xref::DocId;
@@ -581,8 +582,7 @@ pub fn script_safe(json: &str) -> String {
 }
 
 /// A source as a schema.org CreativeWork, for its page's head.
-fn source_thing(site: &Site, i: usize, base_url: &str) -> Value {
-    let s = &site.dossier.sources[i];
+fn source_thing(s: &Source, base_url: &str) -> Value {
     let m = &s.meta;
     let page = address(base_url, &paths::source(&s.id));
     let mut thing = json!({
@@ -609,20 +609,18 @@ fn source_thing(site: &Site, i: usize, base_url: &str) -> Value {
 }
 
 /// The JSON-LD of source page `i`, ready for `<script type="application/ld+json">`.
-pub fn source_json_ld(site: &Site, i: usize, base_url: &str) -> String {
-    let mut thing = source_thing(site, i, base_url);
+pub fn source_json_ld(reads: &Reads<'_>, i: usize, base_url: &str) -> String {
+    let s = reads.source(i);
+    let mut thing = source_thing(s, base_url);
     thing["@context"] = json!("https://schema.org");
-    let s = &site.dossier.sources[i];
     thing["wordCount"] = json!(s.word_count);
     script_safe(&serde_json::to_string(&thing).expect("JSON-LD serializes"))
 }
 
 /// The JSON-LD of summary page `i`: an Article whose `citation` lists the sources it cites.
-pub fn summary_json_ld(site: &Site, i: usize, base_url: &str) -> String {
-    let d = &site.dossier;
-    let page = &d.summaries[i];
-    let mut cited: Vec<usize> = site
-        .graph
+pub fn summary_json_ld(reads: &Reads<'_>, i: usize, base_url: &str) -> String {
+    let page = reads.summary(i);
+    let mut cited: Vec<usize> = reads
         .citations_of(DocId::Summary(i))
         .map(|c| c.source)
         .collect();
@@ -633,10 +631,10 @@ pub fn summary_json_ld(site: &Site, i: usize, base_url: &str) -> String {
         "@type": "Article",
         "headline": page.meta.title,
         "name": page.meta.title,
-        "url": address(base_url, &paths::summary(&page.slug)),
-        "isPartOf": { "@type": "WebSite", "name": d.config.title, "url": address(base_url, "") },
+        "url": address(base_url, &paths::summary(page.slug)),
+        "isPartOf": { "@type": "WebSite", "name": reads.config().title, "url": address(base_url, "") },
         "citation": cited.iter().map(|&s| {
-            let mut thing = source_thing(site, s, base_url);
+            let mut thing = source_thing(reads.source(s), base_url);
             // Here the source is named by its page in this dossier, where the reader can check it.
             thing["url"] = thing["archivedAt"].clone();
             thing

@@ -24,7 +24,7 @@ pub struct Basis {
 }
 
 /// A key judgment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Judgment {
     /// Its id: the anchor on `/judgments/`.
     pub id: String,
@@ -43,7 +43,7 @@ pub struct Judgment {
 }
 
 /// One place an open question is raised.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Appearance {
     /// The document.
     pub doc: DocId,
@@ -56,7 +56,7 @@ pub struct Appearance {
 }
 
 /// An open question, with every place it appears.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Question {
     /// Its id.
     pub id: String,
@@ -79,7 +79,7 @@ impl Question {
 }
 
 /// Every judgment and open question of the dossier.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Analysis {
     /// Judgments in reading order.
     pub judgments: Vec<Judgment>,
