@@ -21,8 +21,8 @@ use crate::render::search;
 use crate::render::sink::OutputFile;
 use crate::render::templates::Theme;
 use crate::render::view::reads::{Key, source_order_key, summary_order_key};
-use crate::resolve::site::{Site, resolve_site};
 use crate::resolve::analysis::Analysis;
+use crate::resolve::site::{Site, resolve_site};
 use crate::resolve::taxonomy::Taxonomy;
 use crate::resolve::timeline::Timeline;
 use crate::resolve::xref::{self, Citation, DocId, DocKey, Graph, LinkTarget};
@@ -706,12 +706,7 @@ impl Deps {
 
     /// Keep only the pages `keep` accepts.
     fn retain(&mut self, keep: impl Fn(&str) -> bool) {
-        let gone: Vec<Arc<str>> = self
-            .of_page
-            .keys()
-            .filter(|f| !keep(f))
-            .cloned()
-            .collect();
+        let gone: Vec<Arc<str>> = self.of_page.keys().filter(|f| !keep(f)).cloned().collect();
         for file in gone {
             self.forget(&file);
         }
@@ -810,9 +805,9 @@ impl ItemFacts {
             Item::Event(slug) => ItemFacts::Page(Box::new(
                 dossier.events.iter().find(|p| &p.slug == slug)?.clone(),
             )),
-            Item::Source(id) => ItemFacts::Source(Box::new(
-                dossier.sources[dossier.source_index(id)?].clone(),
-            )),
+            Item::Source(id) => {
+                ItemFacts::Source(Box::new(dossier.sources[dossier.source_index(id)?].clone()))
+            }
         })
     }
 
@@ -869,7 +864,11 @@ impl<'a> Names<'a> {
             "index" => DocId::Index,
             "summary" => DocId::Summary(position(self.summaries)?),
             "event" => DocId::Event(position(self.events)?),
-            _ => DocId::Note(self.sources.binary_search_by(|n| n.as_str().cmp(name)).ok()?),
+            _ => DocId::Note(
+                self.sources
+                    .binary_search_by(|n| n.as_str().cmp(name))
+                    .ok()?,
+            ),
         })
     }
 
@@ -924,7 +923,10 @@ fn all_docs<'a>(names: &Names<'a>) -> impl Iterator<Item = (&'static str, &'a st
     let summaries = names.summaries.iter().map(|s| ("summary", s.as_str()));
     let events = names.events.iter().map(|s| ("event", s.as_str()));
     let notes = names.sources.iter().map(|s| ("note", s.as_str()));
-    std::iter::once(("index", "")).chain(summaries).chain(events).chain(notes)
+    std::iter::once(("index", ""))
+        .chain(summaries)
+        .chain(events)
+        .chain(notes)
 }
 
 /// The taxonomy and term keys of the terms an item carries.

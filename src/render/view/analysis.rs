@@ -122,7 +122,10 @@ impl<'a> Views<'a> {
     fn place(&self, doc: DocId, anchor: &str) -> (&'a str, String) {
         let r = &self.reads;
         match doc {
-            DocId::Index => (r.index().title.as_str(), format!("{}#{anchor}", paths::HOME)),
+            DocId::Index => (
+                r.index().title.as_str(),
+                format!("{}#{anchor}", paths::HOME),
+            ),
             DocId::Summary(i) => {
                 let page = r.summary(i);
                 (

@@ -543,7 +543,11 @@ impl<'a> Views<'a> {
                 let p = r.summary(i);
                 (&p.meta.title, "summary", paths::summary(p.slug))
             }
-            DocId::Event(i) => (&r.event(i).meta.title, "timeline", paths::TIMELINE.to_string()),
+            DocId::Event(i) => (
+                &r.event(i).meta.title,
+                "timeline",
+                paths::TIMELINE.to_string(),
+            ),
             DocId::Note(i) => {
                 let s = r.source(i);
                 (&s.meta.title, "source", paths::source(&s.id))
