@@ -647,10 +647,11 @@ fn render_recorded(
         .collect()
 }
 
+/// Each rendered page's output file and the keys it read.
+type PageReads = Vec<(String, Vec<Key>)>;
+
 /// Rendered files with what each read, and the template errors of the pages that failed.
-fn split_results(
-    results: Vec<Recorded>,
-) -> (Vec<OutputFile>, Vec<Diagnostic>, Vec<(String, Vec<Key>)>) {
+fn split_results(results: Vec<Recorded>) -> (Vec<OutputFile>, Vec<Diagnostic>, PageReads) {
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     let mut reads = Vec::with_capacity(results.len());
