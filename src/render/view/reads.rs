@@ -11,6 +11,7 @@
 
 use std::cell::RefCell;
 use std::hash::{BuildHasher, Hash};
+use std::sync::OnceLock;
 
 use crate::load::config::SiteConfig;
 use crate::load::content::{Body, Page, PageMeta, Source, SourceMeta};
@@ -279,11 +280,17 @@ pub struct Listed<'a> {
 /// The site, behind accessors that record what they give out.
 pub struct Reads<'a> {
     site: &'a Site,
-    /// Sources in list order, computed once.
+    /// The list orders, made on first use (a rebuild that renders one summary needs none).
+    orders: OnceLock<Orders>,
+}
+
+/// The orders of the lists and the timeline, each item's place in them.
+struct Orders {
+    /// Sources in list order.
     source_order: Vec<usize>,
     /// Each source's place in `source_order`.
     source_rank: Vec<usize>,
-    /// Summaries in list order, computed once.
+    /// Summaries in list order.
     summary_order: Vec<usize>,
     /// Each summary's place in `summary_order`.
     summary_rank: Vec<usize>,
@@ -291,6 +298,26 @@ pub struct Reads<'a> {
     event_place: Vec<Option<usize>>,
     /// Events in timeline order.
     event_order: Vec<usize>,
+}
+
+impl Orders {
+    fn of(site: &Site) -> Orders {
+        let source_order = source_order(site);
+        let summary_order = summary_order(site);
+        let event_order = site.timeline.event_order();
+        let mut event_place = vec![None; site.dossier.events.len()];
+        for (place, &event) in event_order.iter().enumerate() {
+            event_place[event] = Some(place);
+        }
+        Orders {
+            source_rank: ranks(&source_order),
+            summary_rank: ranks(&summary_order),
+            source_order,
+            summary_order,
+            event_place,
+            event_order,
+        }
+    }
 }
 
 /// Each item's place in `order`.
@@ -337,22 +364,14 @@ fn idx(i: usize) -> u32 {
 impl<'a> Reads<'a> {
     /// Accessors for `site`.
     pub fn new(site: &'a Site) -> Reads<'a> {
-        let source_order = source_order(site);
-        let summary_order = summary_order(site);
-        let event_order = site.timeline.event_order();
-        let mut event_place = vec![None; site.dossier.events.len()];
-        for (place, &event) in event_order.iter().enumerate() {
-            event_place[event] = Some(place);
-        }
         Reads {
             site,
-            source_rank: ranks(&source_order),
-            summary_rank: ranks(&summary_order),
-            source_order,
-            summary_order,
-            event_place,
-            event_order,
+            orders: OnceLock::new(),
         }
+    }
+
+    fn orders(&self) -> &Orders {
+        self.orders.get_or_init(|| Orders::of(self.site))
     }
 
     /// The whole site, for pages that show all of it (print, feed, sitemap, graph, exports):
@@ -512,25 +531,25 @@ impl<'a> Reads<'a> {
     /// Sources in list order.
     pub fn source_order(&self) -> &[usize] {
         note(Read::SourceOrder);
-        &self.source_order
+        &self.orders().source_order
     }
 
     /// Source `i`'s place in list order.
     pub fn source_rank(&self, i: usize) -> usize {
         note(Read::SourceOrder);
-        self.source_rank[i]
+        self.orders().source_rank[i]
     }
 
     /// Summaries in list order.
     pub fn summary_order(&self) -> &[usize] {
         note(Read::SummaryOrder);
-        &self.summary_order
+        &self.orders().summary_order
     }
 
     /// Summary `i`'s place in list order.
     pub fn summary_rank(&self, i: usize) -> usize {
         note(Read::SummaryOrder);
-        self.summary_rank[i]
+        self.orders().summary_rank[i]
     }
 
     /// The timeline's entries, in order.
@@ -542,13 +561,13 @@ impl<'a> Reads<'a> {
     /// Events in timeline order.
     pub fn event_order(&self) -> &[usize] {
         note(Read::Timeline);
-        &self.event_order
+        &self.orders().event_order
     }
 
     /// Event `i`'s place on the timeline, if it is dated.
     pub fn event_place(&self, i: usize) -> Option<usize> {
         note(Read::Timeline);
-        self.event_place[i]
+        self.orders().event_place[i]
     }
 
     /// Taxonomy `t` with all its terms.
