@@ -771,6 +771,18 @@ enum Step {
     SwapEvents(bool),
     /// Move the events folder out of content/, or back in.
     EventsOut(bool),
+    /// Retitle a summary (what lists, backlinks and the feed show of it).
+    RetitleSummary(bool),
+    /// Give a summary one more term, or take it away (a term page comes or goes).
+    Retag(bool),
+    /// Cite one of the fixture's sources once more in a summary, or stop (its "cited by"
+    /// list and its count move; the fixture's sources stay, so the dossier still builds).
+    Cite(usize, bool),
+    /// Cite a source in an event, or stop (the timeline's citation numbers move), or move
+    /// the event's date (the timeline's order).
+    EditEvent(u8),
+    /// Add a key judgment to a summary, or remove it.
+    Judgment(bool),
 }
 
 fn step_strategy() -> impl proptest::strategy::Strategy<Value = Step> {
@@ -787,8 +799,20 @@ fn step_strategy() -> impl proptest::strategy::Strategy<Value = Step> {
         any::<bool>().prop_map(Step::Static),
         any::<bool>().prop_map(Step::SwapEvents),
         any::<bool>().prop_map(Step::EventsOut),
+        any::<bool>().prop_map(Step::RetitleSummary),
+        any::<bool>().prop_map(Step::Retag),
+        (0..CITABLE.len(), any::<bool>()).prop_map(|(k, on)| Step::Cite(k, on)),
+        (0..4u8).prop_map(Step::EditEvent),
+        any::<bool>().prop_map(Step::Judgment),
     ]
 }
+
+/// Places in the fixture's sources a step may cite.
+const CITABLE: [&str; 3] = [
+    "src:council-release#p1",
+    "src:courier-report#p2",
+    "src:committee-minutes#p1",
+];
 
 /// Extra sources beside the fixture's, so the dossier has tens of them.
 const EXTRA_SOURCES: usize = 20;
@@ -947,7 +971,64 @@ fn apply(root: &std::path::Path, step: &Step, aside: &std::path::Path) {
                 std::fs::rename(from, to).expect("move events");
             }
         }
+        Step::RetitleSummary(on) => toggle(
+            &summary,
+            "title = \"The cost question\"",
+            "title = \"The overrun question\"",
+            *on,
+        ),
+        Step::Retag(on) => toggle(
+            &summary,
+            "people = [\"Mara Ellison\"]",
+            "people = [\"Mara Ellison\", \"Tom Reyes\"]",
+            *on,
+        ),
+        Step::Cite(k, on) => {
+            let line = format!("\nAlso [this]({}).\n", CITABLE[*k]);
+            appended(&summary, &line, *on);
+        }
+        Step::EditEvent(what) => {
+            let event = root.join("content/events/budget-vote.md");
+            match what {
+                0 | 1 => appended(
+                    &event,
+                    "\nThe [minutes](src:committee-minutes#p1) record it too.\n",
+                    *what == 0,
+                ),
+                _ => toggle(&event, "date = 2024-06-12", "date = 2023-06-12", *what == 2),
+            }
+        }
+        Step::Judgment(on) => appended(
+            &summary,
+            "\n> [!JUDGMENT #silt confidence=low]\n> **More silt than surveyed.** The council [says so](src:council-release#p2).\n",
+            *on,
+        ),
     }
+}
+
+/// Write `to` in place of `from` in the file (`on`), or `from` in place of `to`; nothing if
+/// the file is not there (its folder moved away).
+fn toggle(path: &std::path::Path, from: &str, to: &str, on: bool) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let (from, to) = if on { (from, to) } else { (to, from) };
+    if text.contains(from) {
+        std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+    }
+}
+
+/// Append `block` to the file (`on`) unless it is there, or take it out.
+fn appended(path: &std::path::Path, block: &str, on: bool) {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let new = match (on, text.contains(block)) {
+        (true, false) => format!("{text}{block}"),
+        (false, true) => text.replacen(block, "", 1),
+        _ => return,
+    };
+    std::fs::write(path, new).expect("write");
 }
 
 /// Feed the watcher's batches to the session, as `serve` does, until the files are quiet.
