@@ -1,8 +1,10 @@
 //! Incremental rebuilds, for `serve`: the site stays in memory; a change re-reads only the
-//! files that changed, resolves the dossier again, and re-renders only the pages that read what
-//! changed — found in the citation graph before and after the change, so a page that stops
-//! citing a source updates that source's page too. A change to site.toml, a template or a
-//! static file renders everything. The result is byte-identical to a full build (tests pin it).
+//! files that changed, resolves the dossier again, and re-renders only the pages that read
+//! what changed. Which pages those are is recorded as each page is rendered (the keys its
+//! views read, `render::view::reads`), never declared; a change's keys are found by
+//! comparing the site before and after it (`touched_keys`). A change to site.toml, a
+//! template or a static file renders everything. The result is byte-identical to a full
+//! build (tests pin it).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
