@@ -1,8 +1,10 @@
 //! Incremental rebuilds, for `serve`: the site stays in memory; a change re-reads only the
-//! files that changed, resolves the dossier again, and re-renders only the pages that read what
-//! changed — found in the citation graph before and after the change, so a page that stops
-//! citing a source updates that source's page too. A change to site.toml, a template or a
-//! static file renders everything. The result is byte-identical to a full build (tests pin it).
+//! files that changed, resolves the dossier again, and re-renders only the pages that read
+//! what changed. Which pages those are is recorded as each page is rendered (the keys its
+//! views read, `render::view::reads`), never declared; a change's keys are found by
+//! comparing the site before and after it (`touched_keys`). A change to site.toml, a
+//! template or a static file renders everything. The result is byte-identical to a full
+//! build (tests pin it).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostic;
 use crate::load::config::{CONFIG_FILE, SiteConfig};
 use crate::load::content::load::{Layout, Reuse, load_layout, scan_content};
-use crate::load::content::{Dossier, PageKind, PageMeta, TermRef, terms_by_taxonomy};
+use crate::load::content::{Dossier, Page, PageKind, Source, TermRef, terms_by_taxonomy};
 use crate::pipeline::{
     Failure, Gate, Options, assemble, collapse_render_errors, gate, load_config, theme_for,
 };
@@ -20,11 +22,13 @@ use crate::render::pages::{PageKey, Renderer, static_files};
 use crate::render::search;
 use crate::render::sink::OutputFile;
 use crate::render::templates::Theme;
-use crate::render::view::site_view;
+use crate::render::view::reads::{Key, source_order_key, summary_order_key};
+use crate::resolve::analysis::Analysis;
 use crate::resolve::site::{Site, resolve_site};
-use crate::resolve::xref::{self, DocId, DocKey, Graph};
+use crate::resolve::taxonomy::Taxonomy;
+use crate::resolve::timeline::Timeline;
+use crate::resolve::xref::{self, Citation, DocId, DocKey, Graph, LinkTarget};
 use crate::slug::slugify;
-use crate::url::paths;
 
 /// A piece of content that pages read, by its stable name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -140,16 +144,6 @@ pub enum Outcome {
     },
 }
 
-/// How much of an item a change touched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Extent {
-    /// Only its body: pages that show its text or its citations.
-    Body,
-    /// Its metadata too (title, date, terms, sources…), or it appeared or vanished: every
-    /// page that lists it as well.
-    All,
-}
-
 /// A dossier kept in memory between rebuilds.
 pub struct Session {
     options: Options,
@@ -165,8 +159,8 @@ pub struct Session {
     resolved: xref::Cache,
     site: Site,
     pages: Pages,
-    /// Page paths that must be rendered at the next successful build (changes accumulate
-    /// while the dossier has errors).
+    /// Output files of the pages that must be rendered at the next successful build (changes
+    /// accumulate while the dossier has errors).
     pending: BTreeSet<String>,
     /// Every page must be rendered at the next successful build.
     pending_all: bool,
@@ -181,8 +175,8 @@ pub struct Session {
     healthy: bool,
     /// The ids and slugs of `site`, to compare with the next rebuild's.
     shape: Shape,
-    /// How often each source of `site` is cited, in the order of `shape.sources`.
-    counts: Vec<usize>,
+    /// Which pages read which keys, as last rendered.
+    deps: Deps,
     /// Every page of `site`, by output file and by path; kept while no page comes or goes.
     page_index: Option<PageIndex>,
     /// A rebuild gave up before taking in its changes (site.toml gone, the root unreadable):
@@ -190,10 +184,9 @@ pub struct Session {
     must_rescan: bool,
 }
 
-/// Every page of a site, looked up by output file or by path.
+/// Every page of a site, looked up by output file.
 struct PageIndex {
     files: BTreeMap<String, PageKey>,
-    by_path: HashMap<String, PageKey>,
 }
 
 impl PageIndex {
@@ -201,7 +194,6 @@ impl PageIndex {
         let keys = PageKey::all(site);
         PageIndex {
             files: keys.iter().map(|&k| (k.file(site), k)).collect(),
-            by_path: keys.iter().map(|&k| (k.path(site), k)).collect(),
         }
     }
 }
@@ -233,7 +225,6 @@ impl Session {
         let mut resolved = xref::Cache::default();
         let shape = Shape::of(&dossier);
         let (site, site_problems) = resolve_site(dossier, config_ok, &mut resolved);
-        let counts = citation_counts(&site);
         let mut session = Session {
             options,
             config,
@@ -251,7 +242,7 @@ impl Session {
             lagging: BTreeSet::new(),
             healthy: false,
             shape,
-            counts,
+            deps: Deps::default(),
             page_index: None,
             must_rescan: false,
         };
@@ -334,11 +325,8 @@ impl Session {
             .iter()
             .filter_map(|file| index.files.get(file).copied())
             .collect();
-        let rendered: Vec<Result<OutputFile, Diagnostic>> = {
-            use rayon::prelude::*;
-            wanted.par_iter().map(|key| renderer.render(*key)).collect()
-        };
-        let (files, problems) = split_results(rendered);
+        let rendered = render_recorded(&renderer, &self.site, wanted.iter().copied());
+        let (files, problems, reads) = split_results(rendered);
         if !problems.is_empty() {
             self.healthy = false;
             return Outcome::Failed {
@@ -347,6 +335,9 @@ impl Session {
             };
         }
         self.lagging.clear();
+        for (file, keys) in reads {
+            self.deps.set(file, keys);
+        }
         let mut changed = Vec::new();
         store(&mut self.pages, files, &mut changed);
         changed.sort();
@@ -406,28 +397,15 @@ impl Session {
             self.pending_all = true;
         }
 
-        // The pages that read what changed, as the site stood before the change, for either
-        // extent (which one applies is known once the new files are read)…
-        let old = &self.site;
-        let before = fingerprint(old);
+        // What the change may alter, from the site as it stood before it, to compare with the
+        // site after it.
+        let before_items: Vec<Option<ItemFacts>> = changes
+            .items
+            .iter()
+            .map(|item| ItemFacts::of(&self.site.dossier, item))
+            .collect();
         let before_shape = std::mem::take(&mut self.shape);
-        let before_counts = std::mem::take(&mut self.counts);
-        let before_terms = term_slugs(old);
-        let before_meta: Vec<Option<PageMeta>> = changes
-            .items
-            .iter()
-            .map(|item| page_meta(&old.dossier, item))
-            .collect();
-        let before_pages: Vec<[BTreeSet<String>; 2]> = changes
-            .items
-            .iter()
-            .map(|item| {
-                [
-                    pages_reading(old, item, Extent::Body),
-                    pages_reading(old, item, Extent::All),
-                ]
-            })
-            .collect();
+        let before_terms = term_slugs(&self.site);
 
         // Walk content/ again only if files appeared or vanished: the layout depends on names.
         let appeared_or_vanished = changes.files.iter().any(|f| {
@@ -436,7 +414,13 @@ impl Session {
         if appeared_or_vanished {
             self.layout = scan_content(&root);
         }
-        let site = std::mem::replace(&mut self.site, empty_site());
+        let Site {
+            dossier: old_dossier,
+            timeline: old_timeline,
+            graph: old_graph,
+            taxonomies: old_taxonomies,
+            analysis: old_analysis,
+        } = std::mem::replace(&mut self.site, empty_site());
         // Asked of every file of the dossier: the file name rules out almost all of them.
         let names: HashSet<&std::ffi::OsStr> =
             changes.files.iter().filter_map(|f| f.file_name()).collect();
@@ -447,14 +431,15 @@ impl Session {
             }
         };
         let (content, content_problems) =
-            load_layout(&root, &self.layout, into_reuse(site.dossier), &changed);
+            load_layout(&root, &self.layout, into_reuse(old_dossier), &changed);
         let (dossier, config_ok) = assemble(self.config.clone(), content, self.options.drafts);
 
         // A resolution holds indices and reads sources: when those move or change, none can
         // be reused; otherwise only the changed documents are resolved again.
         let sources_changed = changes.items.iter().any(|i| matches!(i, Item::Source(_)));
         let shape = Shape::of(&dossier);
-        if changes.config || sources_changed || shape != before_shape {
+        let resolve_all = changes.config || sources_changed || shape != before_shape;
+        if resolve_all {
             self.resolved.clear();
         } else {
             for item in &changes.items {
@@ -468,42 +453,16 @@ impl Session {
         }
         let (site, site_problems) = resolve_site(dossier, config_ok, &mut self.resolved);
 
-        // …and after it.
-        for ((item, old_meta), [body, all]) in
-            changes.items.iter().zip(before_meta).zip(before_pages)
-        {
-            let new_meta = page_meta(&site.dossier, item);
-            let extent = match (&old_meta, &new_meta) {
-                (Some(old), Some(new)) if old == new => Extent::Body,
-                _ => Extent::All,
-            };
-            self.pending
-                .extend(if extent == Extent::Body { body } else { all });
-            self.pending.extend(pages_reading(&site, item, extent));
-        }
-        // Lists show how often each source is cited: where a count changed, so did they.
-        let counts = citation_counts(&site);
-        let sources = &site.dossier.sources;
-        if shape.sources == before_shape.sources {
-            for (i, (count, before)) in counts.iter().zip(&before_counts).enumerate() {
-                if count != before {
-                    self.pending
-                        .extend(lists_showing_source(&site, &sources[i].id));
-                }
-            }
-        } else {
-            let before: HashMap<&str, usize> = before_shape
-                .sources
-                .iter()
-                .map(String::as_str)
-                .zip(before_counts)
-                .collect();
-            for (source, count) in sources.iter().zip(&counts) {
-                if before.get(source.id.as_str()) != Some(count) {
-                    self.pending.extend(lists_showing_source(&site, &source.id));
-                }
-            }
-        }
+        // The keys the change touched; the pages that read them render again.
+        let old = Old {
+            shape: &before_shape,
+            graph: &old_graph,
+            timeline: &old_timeline,
+            taxonomies: &old_taxonomies,
+            analysis: &old_analysis,
+        };
+        let touched = touched_keys(changes, &before_items, &old, &site, &shape, resolve_all);
+        self.deps.readers(&touched, &mut self.pending);
         // Pages come and go with sources, summaries, taxonomies and terms.
         if changes.config
             || shape.sources != before_shape.sources
@@ -513,10 +472,6 @@ impl Session {
             self.page_index = None;
         }
         self.shape = shape;
-        self.counts = counts;
-        if fingerprint(&site) != before {
-            self.pending_all = true;
-        }
         self.site = site;
         Ok(self.finish(started, content_problems, site_problems))
     }
@@ -575,7 +530,7 @@ impl Session {
             }
         };
         let renderer = Renderer::new(&self.site, theme, &gated.base_url);
-        // While no page came or went since the last good build, the pending paths are all
+        // While no page came or went since the last good build, the pending files are all
         // there is to look at; otherwise every page is compared with what was built.
         let (index, unmoved) = match self.page_index.take() {
             Some(index) => (index, self.healthy && !self.pending_all),
@@ -585,23 +540,15 @@ impl Session {
         let wanted: Vec<(String, PageKey)> = if unmoved {
             self.pending
                 .iter()
-                .filter_map(|path| index.by_path.get(path))
-                .map(|&key| (key.file(&self.site), key))
+                .filter_map(|file| Some((file.clone(), *index.files.get(file)?)))
                 .filter(|(file, _)| !self.static_paths.contains(file))
                 .collect()
         } else {
-            // The sitemap lists every page: render it again when pages come or go.
-            let pages_came_or_went = keys.keys().any(|f| !self.pages.contains_key(f))
-                || self
-                    .pages
-                    .keys()
-                    .any(|p| !keys.contains_key(p) && !self.static_paths.contains(p));
             keys.iter()
-                .filter(|(file, key)| {
+                .filter(|(file, _)| {
                     self.pending_all
                         || !self.pages.contains_key(*file)
-                        || self.pending.contains(&key.path(&self.site))
-                        || (pages_came_or_went && matches!(key, PageKey::Sitemap(_)))
+                        || self.pending.contains(*file)
                 })
                 .filter(|(file, _)| self.pending_all || !self.static_paths.contains(*file))
                 .map(|(file, &key)| (file.clone(), key))
@@ -611,14 +558,8 @@ impl Session {
         let (wanted, lagging): (Vec<_>, Vec<_>) = wanted
             .into_iter()
             .partition(|(_, key)| self.pending_all || !key.shows_everything());
-        let rendered: Vec<Result<OutputFile, Diagnostic>> = {
-            use rayon::prelude::*;
-            wanted
-                .par_iter()
-                .map(|(_, key)| renderer.render(*key))
-                .collect()
-        };
-        let (mut new_pages, render_problems) = split_results(rendered);
+        let rendered = render_recorded(&renderer, &self.site, wanted.iter().map(|(_, k)| *k));
+        let (mut new_pages, render_problems, reads) = split_results(rendered);
         if !render_problems.is_empty() {
             self.healthy = false;
             self.page_index = Some(index);
@@ -651,6 +592,12 @@ impl Session {
             });
         }
         let removed = changed.len();
+        if !unmoved {
+            self.deps.retain(|file| keys.contains_key(file));
+        }
+        for (file, keys) in reads {
+            self.deps.set(file, keys);
+        }
         store(&mut self.pages, new_pages, &mut changed);
         changed.sort();
         changed.dedup();
@@ -680,25 +627,102 @@ impl Session {
     }
 }
 
-/// Rendered files, and the template errors of the pages that failed.
-fn split_results(
-    results: Vec<Result<OutputFile, Diagnostic>>,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// A page rendered, with the keys it read.
+type Recorded = (Result<OutputFile, Diagnostic>, Vec<Key>);
+
+/// Render pages in parallel, each with what it read, named in `site`.
+fn render_recorded(
+    renderer: &Renderer<'_>,
+    site: &Site,
+    keys: impl Iterator<Item = PageKey>,
+) -> Vec<Recorded> {
+    use rayon::prelude::*;
+    let keys: Vec<PageKey> = keys.collect();
+    keys.par_iter()
+        .map(|&key| {
+            let (file, reads) = renderer.render_recorded(key);
+            let mut keys: Vec<Key> = reads.into_iter().map(|r| r.key(site)).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            (file, keys)
+        })
+        .collect()
+}
+
+/// Each rendered page's output file and the keys it read.
+type PageReads = Vec<(String, Vec<Key>)>;
+
+/// Rendered files with what each read, and the template errors of the pages that failed.
+fn split_results(results: Vec<Recorded>) -> (Vec<OutputFile>, Vec<Diagnostic>, PageReads) {
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
-    for result in results {
+    let mut reads = Vec::with_capacity(results.len());
+    for (result, keys) in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(file) => {
+                reads.push((file.path.clone(), keys));
+                files.push(file);
+            }
             Err(problem) => problems.push(problem),
         }
     }
-    (files, problems)
+    (files, problems, reads)
 }
 
-/// What every page shows of the site as a whole (title, navigation, counts): when it changes,
-/// every page must be rendered again.
-fn fingerprint(site: &Site) -> String {
-    format!("{:?}", site_view(site, ""))
+/// Which pages read which keys, as last rendered. Nothing is declared by hand: the keys are
+/// what each page's views asked of the site (`render::view::reads`).
+#[derive(Default)]
+struct Deps {
+    /// Each page's keys, by output file, sorted.
+    of_page: HashMap<Arc<str>, Vec<Key>>,
+    /// The pages that read each key.
+    readers: HashMap<Key, HashSet<Arc<str>>>,
+}
+
+impl Deps {
+    /// Record what page `file` read.
+    fn set(&mut self, file: String, keys: Vec<Key>) {
+        let file: Arc<str> = file.into();
+        if self.of_page.get(&file) == Some(&keys) {
+            return;
+        }
+        self.forget(&file);
+        for key in &keys {
+            self.readers.entry(*key).or_default().insert(file.clone());
+        }
+        self.of_page.insert(file, keys);
+    }
+
+    /// Forget page `file`.
+    fn forget(&mut self, file: &str) {
+        if let Some(old) = self.of_page.remove(file) {
+            for key in old {
+                if let Some(pages) = self.readers.get_mut(&key) {
+                    pages.remove(file);
+                    if pages.is_empty() {
+                        self.readers.remove(&key);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keep only the pages `keep` accepts.
+    fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let gone: Vec<Arc<str>> = self.of_page.keys().filter(|f| !keep(f)).cloned().collect();
+        for file in gone {
+            self.forget(&file);
+        }
+    }
+
+    /// Add to `out` the pages that read any of `keys`.
+    fn readers(&self, keys: &HashSet<Key>, out: &mut BTreeSet<String>) {
+        for key in keys {
+            if let Some(pages) = self.readers.get(key) {
+                out.extend(pages.iter().map(|f| f.to_string()));
+            }
+        }
+    }
 }
 
 /// The ids of the sources and the slugs of the published summaries and events: resolutions
@@ -718,17 +742,6 @@ impl Shape {
             events: dossier.events.iter().map(|p| p.slug.clone()).collect(),
         }
     }
-}
-
-/// The front matter of a published summary or event, to tell a body edit from one that
-/// changes what lists show. Sources and the brief have none to compare.
-fn page_meta(dossier: &Dossier, item: &Item) -> Option<PageMeta> {
-    let page = match item {
-        Item::Summary(slug) => dossier.summaries.iter().find(|p| &p.slug == slug),
-        Item::Event(slug) => dossier.events.iter().find(|p| &p.slug == slug),
-        Item::Index | Item::Source(_) => None,
-    };
-    page.map(|p| p.meta.clone())
 }
 
 /// A dossier's loaded items, to be reused by the next load.
@@ -766,11 +779,6 @@ fn empty_site() -> Site {
     }
 }
 
-/// How often each source is cited, by id.
-fn citation_counts(site: &Site) -> Vec<usize> {
-    site.graph.cited_by.iter().map(Vec::len).collect()
-}
-
 /// Every taxonomy's name and the slugs of its terms: each has a page, at a path made of both.
 fn term_slugs(site: &Site) -> Vec<(String, Vec<String>)> {
     site.taxonomies
@@ -782,133 +790,317 @@ fn term_slugs(site: &Site) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
-/// The pages that list a source with its figures: the source list, the home page, and the
-/// pages of its terms.
-fn lists_showing_source(site: &Site, id: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::from([paths::SOURCES.to_string(), paths::HOME.to_string()]);
-    if let Some(i) = site.dossier.source_index(id) {
-        for (taxonomy, names) in terms_by_taxonomy(&site.dossier.sources[i].meta.terms) {
-            for name in names {
-                out.insert(paths::term(taxonomy, &slugify(name)));
+/// An item of the dossier as it stood before a change (none if it did not exist).
+enum ItemFacts {
+    /// The brief, a summary or an event.
+    Page(Box<Page>),
+    /// A source.
+    Source(Box<Source>),
+}
+
+impl ItemFacts {
+    fn of(dossier: &Dossier, item: &Item) -> Option<ItemFacts> {
+        Some(match item {
+            Item::Index => ItemFacts::Page(Box::new(dossier.index.clone())),
+            Item::Summary(slug) => ItemFacts::Page(Box::new(
+                dossier.summaries.iter().find(|p| &p.slug == slug)?.clone(),
+            )),
+            Item::Event(slug) => ItemFacts::Page(Box::new(
+                dossier.events.iter().find(|p| &p.slug == slug)?.clone(),
+            )),
+            Item::Source(id) => {
+                ItemFacts::Source(Box::new(dossier.sources[dossier.source_index(id)?].clone()))
+            }
+        })
+    }
+
+    fn page(&self) -> Option<&Page> {
+        match self {
+            ItemFacts::Page(page) => Some(page),
+            ItemFacts::Source(_) => None,
+        }
+    }
+
+    fn source(&self) -> Option<&Source> {
+        match self {
+            ItemFacts::Source(source) => Some(source),
+            ItemFacts::Page(_) => None,
+        }
+    }
+
+    fn terms(&self) -> &[TermRef] {
+        match self {
+            ItemFacts::Page(page) => &page.meta.terms,
+            ItemFacts::Source(source) => &source.meta.terms,
+        }
+    }
+}
+
+/// What is left of the site before a change once its dossier went to be reloaded.
+struct Old<'a> {
+    shape: &'a Shape,
+    graph: &'a Graph,
+    timeline: &'a Timeline,
+    taxonomies: &'a [Taxonomy],
+    analysis: &'a Analysis,
+}
+
+/// The names items go by in one site, to compare resolutions across sites whose indices differ.
+struct Names<'a> {
+    sources: &'a [String],
+    summaries: &'a [String],
+    events: &'a [String],
+}
+
+impl<'a> Names<'a> {
+    fn of(shape: &'a Shape) -> Names<'a> {
+        Names {
+            sources: &shape.sources,
+            summaries: &shape.summaries,
+            events: &shape.events,
+        }
+    }
+
+    fn find(&self, (kind, name): (&str, &str)) -> Option<DocId> {
+        let position = |names: &[String]| names.iter().position(|n| n == name);
+        Some(match kind {
+            "index" => DocId::Index,
+            "summary" => DocId::Summary(position(self.summaries)?),
+            "event" => DocId::Event(position(self.events)?),
+            _ => DocId::Note(
+                self.sources
+                    .binary_search_by(|n| n.as_str().cmp(name))
+                    .ok()?,
+            ),
+        })
+    }
+
+    fn target(&self, target: LinkTarget) -> (u8, &'a str, Option<u32>) {
+        match target {
+            LinkTarget::Source { source, paragraph } => (0, &self.sources[source], paragraph),
+            LinkTarget::Summary(i) => (1, &self.summaries[i], None),
+            LinkTarget::Event(i) => (2, &self.events[i], None),
+        }
+    }
+
+    fn citation(&self, c: &'a Citation) -> CitationFact<'a> {
+        CitationFact {
+            number: c.number,
+            source: &self.sources[c.source],
+            paragraph: c.paragraph,
+            quote: c.quote.as_deref(),
+            context: &c.context,
+        }
+    }
+}
+
+/// A citation by names: what the citing page and the cited source's page show of it.
+#[derive(Debug, Clone, PartialEq)]
+struct CitationFact<'a> {
+    number: u32,
+    source: &'a str,
+    paragraph: Option<u32>,
+    quote: Option<&'a str>,
+    context: &'a str,
+}
+
+/// A document's resolved links by names: offset, target, citation.
+type LinkFact<'a> = (usize, (u8, &'a str, Option<u32>), Option<CitationFact<'a>>);
+
+fn link_facts<'a>(graph: &'a Graph, names: &Names<'a>, doc: DocId) -> Vec<LinkFact<'a>> {
+    graph
+        .links(doc)
+        .iter()
+        .map(|link| {
+            (
+                link.offset,
+                names.target(link.target),
+                link.citation.map(|c| names.citation(&graph.citations[c])),
+            )
+        })
+        .collect()
+}
+
+/// Every document of a site, by names.
+fn all_docs<'a>(names: &Names<'a>) -> impl Iterator<Item = (&'static str, &'a str)> + 'a {
+    let summaries = names.summaries.iter().map(|s| ("summary", s.as_str()));
+    let events = names.events.iter().map(|s| ("event", s.as_str()));
+    let notes = names.sources.iter().map(|s| ("note", s.as_str()));
+    std::iter::once(("index", ""))
+        .chain(summaries)
+        .chain(events)
+        .chain(notes)
+}
+
+/// The taxonomy and term keys of the terms an item carries.
+fn term_keys(terms: &[TermRef], out: &mut HashSet<Key>) {
+    for (taxonomy, names) in terms_by_taxonomy(terms) {
+        out.insert(Key::taxonomy(taxonomy));
+        for name in names {
+            out.insert(Key::term(taxonomy, &slugify(name)));
+        }
+    }
+}
+
+/// The keys a change touched: found by comparing the site before it (`old`, `before`) with
+/// the site after it, item by item for the changed files, and resolution by resolution for
+/// the documents resolved again. Pages that read none of these show the same bytes.
+fn touched_keys(
+    changes: &Changes,
+    before: &[Option<ItemFacts>],
+    old: &Old<'_>,
+    site: &Site,
+    shape: &Shape,
+    resolved_all: bool,
+) -> HashSet<Key> {
+    let d = &site.dossier;
+    let mut out = HashSet::from([Key::everything()]);
+    let nav = |taxonomies: &[Taxonomy]| -> Vec<(String, String)> {
+        taxonomies
+            .iter()
+            .map(|t| (t.name.clone(), t.title.clone()))
+            .collect()
+    };
+    if changes.config || nav(old.taxonomies) != nav(&site.taxonomies) {
+        out.insert(Key::site());
+    }
+    let same_shape = old.shape == shape;
+    if !same_shape || old.graph.citations.len() != site.graph.citations.len() {
+        out.insert(Key::counts());
+    }
+    // Documents whose resolution to compare, and those whose place among the others (their
+    // front matter: weight, date, title) may have moved their citations in a source's list.
+    let mut docs: Vec<(&'static str, String)> = Vec::new();
+    let mut moved: Vec<(&'static str, String)> = Vec::new();
+    let mut any_event = false;
+    for (item, before) in changes.items.iter().zip(before) {
+        let after = ItemFacts::of(d, item);
+        let meta_changed = match (before, &after) {
+            (Some(ItemFacts::Page(a)), Some(ItemFacts::Page(b))) => a.meta != b.meta,
+            _ => true,
+        };
+        let text_changed = match (before, &after) {
+            (Some(ItemFacts::Page(a)), Some(ItemFacts::Page(b))) => a.text != b.text,
+            _ => true,
+        };
+        let sides = || before.iter().chain(after.iter());
+        let listed = |out: &mut HashSet<Key>| {
+            for facts in sides() {
+                term_keys(facts.terms(), out);
+                if let Some(page) = facts.page() {
+                    for (id, _) in &page.meta.sources {
+                        out.insert(Key::about(id));
+                    }
+                }
+            }
+        };
+        match item {
+            Item::Index => {
+                if meta_changed {
+                    out.insert(Key::index_meta());
+                    listed(&mut out);
+                    moved.push(("index", String::new()));
+                }
+                if text_changed {
+                    out.insert(Key::index_body());
+                }
+                docs.push(("index", String::new()));
+            }
+            Item::Summary(slug) => {
+                if meta_changed {
+                    out.insert(Key::summary_meta(slug));
+                    listed(&mut out);
+                    moved.push(("summary", slug.clone()));
+                    let order = |f: &ItemFacts| f.page().map(|p| summary_order_key(&p.meta));
+                    if before.as_ref().map(order) != after.as_ref().map(order) {
+                        out.insert(Key::summary_order());
+                    }
+                }
+                if text_changed {
+                    out.insert(Key::summary_body(slug));
+                }
+                docs.push(("summary", slug.clone()));
+            }
+            Item::Event(slug) => {
+                any_event = true;
+                if meta_changed {
+                    out.insert(Key::event_meta(slug));
+                    listed(&mut out);
+                    moved.push(("event", slug.clone()));
+                }
+                if text_changed {
+                    out.insert(Key::event_body(slug));
+                }
+                docs.push(("event", slug.clone()));
+            }
+            Item::Source(id) => {
+                // A source's file changed: every page showing any of it renders again.
+                out.extend([
+                    Key::source(id),
+                    Key::about(id),
+                    Key::cited_by(id),
+                    Key::citation_count(id),
+                ]);
+                listed(&mut out);
+                let order = |f: &ItemFacts| f.source().map(|s| source_order_key(&s.meta));
+                if before.as_ref().map(order) != after.as_ref().map(order) {
+                    out.insert(Key::source_order());
+                }
+                docs.push(("note", id.clone()));
             }
         }
     }
-    out
-}
+    if !same_shape || old.timeline.entries != site.timeline.entries {
+        out.insert(Key::timeline());
+    }
+    if !same_shape || *old.analysis != site.analysis {
+        out.insert(Key::analysis());
+    }
 
-/// The feed's path: it carries the full text of dated summaries and events.
-const FEED: &str = "atom.xml";
-
-/// The paths of the pages that read `item` to the given extent, in `site` as it stands.
-/// Nothing when the item is not in the site (it was added or removed: the other side of the
-/// change knows its pages).
-pub fn pages_reading(site: &Site, item: &Item, extent: Extent) -> BTreeSet<String> {
-    let d = &site.dossier;
-    let graph = &site.graph;
-    let mut out = BTreeSet::new();
-    let source_path = |i: usize| paths::source(&d.sources[i].id);
-    // The page a citing document is shown on.
-    let doc_path = |doc: DocId| match doc {
-        DocId::Index => paths::HOME.to_string(),
-        DocId::Summary(i) => paths::summary(&d.summaries[i].slug),
-        DocId::Event(_) => paths::TIMELINE.to_string(),
-        DocId::Note(i) => paths::source(&d.sources[i].id),
-    };
-    // The sources a document cites: their "cited by" lists show its sentences.
-    let cited_sources = |doc: DocId, out: &mut BTreeSet<String>| {
-        for c in graph.citations_of(doc) {
-            out.insert(source_path(c.source));
+    // Resolutions: what a page shows of its citations, and a source's page of those citing it.
+    let (old_names, new_names) = (Names::of(old.shape), Names::of(shape));
+    let mut compare: Vec<(&str, &str)> = Vec::new();
+    if resolved_all {
+        compare.extend(all_docs(&old_names));
+        compare.extend(all_docs(&new_names));
+    } else {
+        compare.extend(docs.iter().map(|(k, n)| (*k, n.as_str())));
+        // Citation numbers run through the timeline: one event renumbers the later ones.
+        if any_event {
+            compare.extend(new_names.events.iter().map(|e| ("event", e.as_str())));
         }
-    };
-    // The sources a page lists in its `sources`: their pages show its title.
-    let listed_sources = |listed: &[(String, usize)], out: &mut BTreeSet<String>| {
-        for (id, _) in listed {
-            if let Some(i) = d.source_index(id) {
-                out.insert(source_path(i));
-            }
+    }
+    compare.sort_unstable();
+    compare.dedup();
+    let moved: HashSet<(&str, &str)> = moved.iter().map(|(k, n)| (*k, n.as_str())).collect();
+    for doc in compare {
+        let old_doc = old_names.find(doc);
+        let new_doc = new_names.find(doc);
+        let before = old_doc.map(|id| link_facts(old.graph, &old_names, id));
+        let after = new_doc.map(|id| link_facts(&site.graph, &new_names, id));
+        let unchanged = before == after;
+        if !unchanged {
+            out.insert(Key::resolved(doc.0, doc.1));
         }
-    };
-    let term_pages = |terms: &[TermRef], out: &mut BTreeSet<String>| {
-        for (taxonomy, names) in terms_by_taxonomy(terms) {
-            out.insert(paths::taxonomy(taxonomy));
-            for name in names {
-                out.insert(paths::term(taxonomy, &slugify(name)));
+        if unchanged && !moved.contains(&doc) {
+            continue;
+        }
+        // Each cited source's share of the citations: where it differs, so does its list.
+        let mut shares: BTreeMap<&str, [Vec<&CitationFact<'_>>; 2]> = BTreeMap::new();
+        for (side, facts) in [&before, &after].into_iter().enumerate() {
+            for (_, _, citation) in facts.iter().flatten() {
+                if let Some(c) = citation {
+                    shares.entry(c.source).or_default()[side].push(c);
+                }
             }
         }
-    };
-    // The print edition shows every document and every source in full.
-    out.insert(paths::PRINT.to_string());
-    // analyst (issue 18): the judgments and open questions of any document, with the grades
-    // of any source, are listed on these pages; the brief counts the questions.
-    out.extend([
-        paths::JUDGMENTS.to_string(),
-        paths::OPEN_QUESTIONS.to_string(),
-        paths::HOME.to_string(),
-    ]);
-    // So do the graph page and the exports, down to each citation's line.
-    out.extend(
-        [
-            crate::render::view::graph::GRAPH_PATH,
-            crate::render::exports::GRAPH_JSON,
-            crate::render::exports::SOURCES_JSON,
-            crate::render::exports::ANNOTATIONS,
-        ]
-        .map(String::from),
-    );
-    match item {
-        Item::Index => {
-            out.insert(paths::HOME.to_string());
-            cited_sources(DocId::Index, &mut out);
-            listed_sources(&d.index.meta.sources, &mut out);
-        }
-        Item::Summary(slug) => {
-            let Some(i) = d.summaries.iter().position(|p| &p.slug == slug) else {
-                return out;
-            };
-            out.extend([paths::summary(slug), FEED.to_string()]);
-            cited_sources(DocId::Summary(i), &mut out);
-            if extent == Extent::All {
-                // Lists show a summary's title, description and date; term pages its terms.
-                out.extend([paths::SUMMARIES.to_string(), paths::HOME.to_string()]);
-                listed_sources(&d.summaries[i].meta.sources, &mut out);
-                term_pages(&d.summaries[i].meta.terms, &mut out);
+        for (source, [was, is]) in shares {
+            if was != is || moved.contains(&doc) {
+                out.insert(Key::cited_by(source));
             }
-        }
-        Item::Event(slug) => {
-            let Some(i) = d.events.iter().position(|p| &p.slug == slug) else {
-                return out;
-            };
-            out.extend([paths::TIMELINE.to_string(), FEED.to_string()]);
-            // Citation numbers run through the timeline: an event's change can renumber the
-            // citations of every later event, shown on the sources they cite.
-            for e in 0..d.events.len() {
-                cited_sources(DocId::Event(e), &mut out);
+            if was.len() != is.len() {
+                out.insert(Key::citation_count(source));
             }
-            if extent == Extent::All {
-                out.insert(paths::HOME.to_string());
-                listed_sources(&d.events[i].meta.sources, &mut out);
-                term_pages(&d.events[i].meta.terms, &mut out);
-            }
-        }
-        Item::Source(id) => {
-            // Sources are evidence and rarely change: every page showing one is rendered.
-            let Some(i) = d.source_index(id) else {
-                return out;
-            };
-            out.extend([
-                source_path(i),
-                paths::SOURCES.to_string(),
-                paths::HOME.to_string(),
-                paths::TIMELINE.to_string(),
-            ]);
-            for &c in &graph.cited_by[i] {
-                out.insert(doc_path(graph.citations[c].doc));
-            }
-            for &doc in &graph.about[i] {
-                out.insert(doc_path(doc));
-            }
-            cited_sources(DocId::Note(i), &mut out);
-            term_pages(&d.sources[i].meta.terms, &mut out);
         }
     }
     out

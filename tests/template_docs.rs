@@ -10,7 +10,7 @@ use common::Dossier;
 use dossier::pipeline::{self, Options};
 use dossier::render::pages::{PageKey, page_view};
 use dossier::render::templates::REQUIRED_TEMPLATES;
-use dossier::render::view::{Views, site_view};
+use dossier::render::view::Views;
 
 /// Paths of variables, by template.
 type PathsByTemplate = BTreeMap<&'static str, BTreeSet<String>>;
@@ -76,7 +76,7 @@ fn provided() -> (PathsByTemplate, PathsByTemplate) {
     let mut site = BTreeSet::new();
     let mut site_filled = BTreeSet::new();
     paths(
-        &serde_json::to_value(site_view(&resolved.site, "")).expect("json"),
+        &serde_json::to_value(views.site("")).expect("json"),
         "site",
         &mut site,
         &mut site_filled,

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::diagnostics::strip_controls;
 use crate::load::content::{Date, DatePrecision, Page, Source, SourceKind};
+use crate::render::view::reads::Reads;
 use crate::resolve::site::Site;
 use crate::resolve::xref::DocId;
 use crate::url::{is_http, paths};
@@ -705,8 +706,8 @@ fn source_thing<'a>(s: &'a Source, base_url: &str) -> Thing<'a> {
 }
 
 /// The JSON-LD of source page `i`, ready for `<script type="application/ld+json">`.
-pub fn source_json_ld(site: &Site, i: usize, base_url: &str) -> String {
-    let s = &site.dossier.sources[i];
+pub fn source_json_ld(reads: &Reads<'_>, i: usize, base_url: &str) -> String {
+    let s = reads.source(i);
     json_ld(&Thing {
         context: Some("https://schema.org"),
         word_count: Some(s.word_count),
@@ -715,11 +716,9 @@ pub fn source_json_ld(site: &Site, i: usize, base_url: &str) -> String {
 }
 
 /// The JSON-LD of summary page `i`: an Article whose `citation` lists the sources it cites.
-pub fn summary_json_ld(site: &Site, i: usize, base_url: &str) -> String {
-    let d = &site.dossier;
-    let page = &d.summaries[i];
-    let mut cited: Vec<usize> = site
-        .graph
+pub fn summary_json_ld(reads: &Reads<'_>, i: usize, base_url: &str) -> String {
+    let page = reads.summary(i);
+    let mut cited: Vec<usize> = reads
         .citations_of(DocId::Summary(i))
         .map(|c| c.source)
         .collect();
@@ -730,16 +729,16 @@ pub fn summary_json_ld(site: &Site, i: usize, base_url: &str) -> String {
         kind: "Article",
         headline: &page.meta.title,
         name: &page.meta.title,
-        url: address(base_url, &paths::summary(&page.slug)),
+        url: address(base_url, &paths::summary(page.slug)),
         is_part_of: WebSite {
             kind: "WebSite",
-            name: &d.config.title,
+            name: &reads.config().title,
             url: address(base_url, ""),
         },
         citation: cited
             .iter()
             .map(|&s| {
-                let thing = source_thing(&d.sources[s], base_url);
+                let thing = source_thing(reads.source(s), base_url);
                 // Here the source is named by its page in this dossier, where the reader can
                 // check it.
                 Thing {

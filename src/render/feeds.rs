@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 use crate::html::escape_html;
 use crate::load::content::{Date, Page};
 use crate::render::view::{Views, root_for};
-use crate::resolve::site::Site;
 use crate::resolve::xref::DocId;
 use crate::url::paths;
 
@@ -47,8 +46,10 @@ struct FeedEntry<'a> {
 
 /// `atom.xml`: the dated summaries and events, newest first, with their full text. Relative
 /// links inside an entry resolve against its page through `xml:base`.
-pub fn atom(site: &Site, views: &Views<'_>, base: &str) -> String {
-    let d = &site.dossier;
+pub fn atom(views: &Views<'_>, base: &str) -> String {
+    // The feed carries every dated document in full: it reads `Everything`, and renders again
+    // (after the reload) on any change.
+    let d = &views.reads().everything().dossier;
     let summaries = d.summaries.iter().enumerate().filter_map(|(i, p)| {
         let path = paths::summary(&p.slug);
         p.meta.date.map(|date| FeedEntry {

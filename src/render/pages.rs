@@ -12,6 +12,7 @@ use crate::render::feeds;
 use crate::render::highlight;
 use crate::render::sink::{OutputFile, Sink};
 use crate::render::templates::Theme;
+use crate::render::view::reads::{self, Read};
 use crate::render::view::{PageView, Views, absolute_root, root_for};
 use crate::resolve::site::Site;
 use crate::url::paths;
@@ -192,8 +193,9 @@ pub struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     views: Views<'a>,
-    /// The `site` template value, built once and shared (Tera values are reference-counted).
-    site_value: Value,
+    /// The `site` template value, built once and shared (Tera values are reference-counted),
+    /// and what it read, noted again for each page.
+    site_value: (Value, Vec<Read>),
     base_url: &'a str,
 }
 
@@ -201,7 +203,7 @@ impl<'a> Renderer<'a> {
     /// A renderer; `base_url` is site.toml's or the `--base-url` override.
     pub fn new(site: &'a Site, theme: &'a Theme, base_url: &'a str) -> Renderer<'a> {
         let views = Views::new(site);
-        let site_value = Value::from_serializable(&views.site(base_url));
+        let site_value = reads::capture(|| Value::from_serializable(&views.site(base_url)));
         Renderer {
             site,
             theme,
@@ -211,22 +213,35 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Render one page, and say what it read of the site (`serve` keeps it, to know which
+    /// pages a change affects).
+    pub fn render_recorded(&self, key: PageKey) -> (Result<OutputFile, Diagnostic>, Vec<Read>) {
+        reads::capture(|| self.render(key))
+    }
+
     /// Render one page.
     pub fn render(&self, key: PageKey) -> Result<OutputFile, Diagnostic> {
         let path = key.path(self.site);
+        let reads = self.views.reads();
         let file = |contents: String| OutputFile {
             path: key.file(self.site),
             contents: contents.into_bytes(),
         };
         let (Some(template), Some(view)) = (key.template(), page_view(&self.views, key)) else {
             return Ok(file(match key {
-                PageKey::Feed => feeds::atom(self.site, &self.views, self.base_url),
+                PageKey::Feed => feeds::atom(&self.views, self.base_url),
                 PageKey::Robots => feeds::robots(self.base_url),
                 PageKey::Sitemap(part) => self.sitemap(part),
-                PageKey::Export(Export::Graph) => exports::graph_json(self.site, self.base_url),
-                PageKey::Export(Export::Sources) => exports::sources_json(self.site, self.base_url),
+                // The exports hold the whole citation graph: they read `Everything`, and
+                // render again (after the reload) on any change.
+                PageKey::Export(Export::Graph) => {
+                    exports::graph_json(reads.everything(), self.base_url)
+                }
+                PageKey::Export(Export::Sources) => {
+                    exports::sources_json(reads.everything(), self.base_url)
+                }
                 PageKey::Export(Export::Annotations) => {
-                    exports::annotations(self.site, self.base_url)
+                    exports::annotations(reads.everything(), self.base_url)
                 }
                 _ => unreachable!("every HTML page has a template and a view"),
             }));
@@ -236,13 +251,14 @@ impl<'a> Renderer<'a> {
             _ => root_for(&path),
         };
         let mut context = Context::new();
-        context.insert_value("site", self.site_value.clone());
+        reads::replay(&self.site_value.1);
+        context.insert_value("site", self.site_value.0.clone());
         context.insert("root", &root);
         context.insert_value("page", Value::from_serializable(&view));
         // schema.org JSON-LD for the head (base.html's `json_ld` block), escaped for <script>.
         let json_ld = match key {
-            PageKey::Source(i) => exports::source_json_ld(self.site, i, self.base_url),
-            PageKey::Summary(i) => exports::summary_json_ld(self.site, i, self.base_url),
+            PageKey::Source(i) => exports::source_json_ld(reads, i, self.base_url),
+            PageKey::Summary(i) => exports::summary_json_ld(reads, i, self.base_url),
             _ => String::new(),
         };
         context.insert("json_ld", &json_ld);
@@ -257,10 +273,13 @@ impl<'a> Renderer<'a> {
 impl Renderer<'_> {
     /// Part `part` of the sitemap: the whole of it, or its index (0) and numbered parts.
     fn sitemap(&self, part: usize) -> String {
-        let pages: Vec<String> = PageKey::all(self.site)
+        // The sitemap lists every page: it reads `Everything`, and renders again (after the
+        // reload) on any change.
+        let site = self.views.reads().everything();
+        let pages: Vec<String> = PageKey::all(site)
             .into_iter()
             .filter(|k| k.is_html() && *k != PageKey::NotFound)
-            .map(|k| k.path(self.site))
+            .map(|k| k.path(site))
             .collect();
         let mut files = feeds::sitemaps(&pages, self.base_url);
         if part < files.len() {

@@ -120,49 +120,53 @@ pub struct OpenQuestionsView<'a> {
 impl<'a> Views<'a> {
     /// The title and root-relative path of the page a document is shown on, with `anchor`.
     fn place(&self, doc: DocId, anchor: &str) -> (&'a str, String) {
-        let d = &self.site.dossier;
+        let r = &self.reads;
         match doc {
             DocId::Index => (
-                d.index.meta.title.as_str(),
+                r.index().title.as_str(),
                 format!("{}#{anchor}", paths::HOME),
             ),
-            DocId::Summary(i) => (
-                d.summaries[i].meta.title.as_str(),
-                format!("{}#{anchor}", paths::summary(&d.summaries[i].slug)),
-            ),
+            DocId::Summary(i) => {
+                let page = r.summary(i);
+                (
+                    page.meta.title.as_str(),
+                    format!("{}#{anchor}", paths::summary(page.slug)),
+                )
+            }
             // Events share the timeline; their boxes' ids name the event.
             DocId::Event(i) => (
-                d.events[i].meta.title.as_str(),
-                format!(
-                    "{}#{}{anchor}",
-                    paths::TIMELINE,
-                    super::common::box_prefix(d, doc)
-                ),
+                r.event(i).meta.title.as_str(),
+                format!("{}#{}{anchor}", paths::TIMELINE, self.box_prefix(doc)),
             ),
-            DocId::Note(i) => (
-                d.sources[i].meta.title.as_str(),
-                format!("{}#{anchor}", paths::source(&d.sources[i].id)),
-            ),
+            DocId::Note(i) => {
+                let source = r.source(i);
+                (
+                    source.meta.title.as_str(),
+                    format!("{}#{anchor}", paths::source(&source.id)),
+                )
+            }
         }
     }
 
     fn basis(&self, basis: &Basis) -> Vec<BasisSource<'a>> {
-        let sources = &self.site.dossier.sources;
         basis
             .sources
             .iter()
-            .map(|(i, paragraphs)| BasisSource {
-                title: &sources[*i].meta.title,
-                path: paths::source(&sources[*i].id),
-                grade: GradeView::of(sources[*i].meta.grade),
-                paragraphs: paragraphs.clone(),
+            .map(|(i, paragraphs)| {
+                let source = self.reads.source(*i);
+                BasisSource {
+                    title: &source.meta.title,
+                    path: paths::source(&source.id),
+                    grade: GradeView::of(source.meta.grade),
+                    paragraphs: paragraphs.clone(),
+                }
             })
             .collect()
     }
 
     /// `/judgments/`.
     pub fn judgments(&self) -> JudgmentsView<'a> {
-        let analysis = &self.site.analysis;
+        let analysis = self.reads.analysis();
         let judgments = analysis
             .judgments
             .iter()
@@ -206,8 +210,8 @@ impl<'a> Views<'a> {
     /// `/open-questions/`.
     pub fn open_questions(&self) -> OpenQuestionsView<'a> {
         let questions = self
-            .site
-            .analysis
+            .reads
+            .analysis()
             .questions
             .iter()
             .map(|q| QuestionView {

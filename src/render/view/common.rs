@@ -6,7 +6,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::html;
-use crate::load::content::{Date, DatePrecision, Page, TermRef, terms_by_taxonomy};
+use crate::load::content::{Date, DatePrecision, TermRef, terms_by_taxonomy};
 use crate::render::markdown::{self, RenderLink, RenderOptions};
 use crate::resolve::xref::{Citation, DocId, LinkTarget};
 use crate::slug::slugify;
@@ -355,7 +355,7 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
 
 impl<'a> Views<'a> {
     pub(super) fn source_item(&self, i: usize) -> SourceItem<'a> {
-        let s = &self.site.dossier.sources[i];
+        let s = self.reads.source(i);
         SourceItem {
             id: &s.id,
             title: &s.meta.title,
@@ -368,14 +368,14 @@ impl<'a> Views<'a> {
                 .meta
                 .published
                 .map(|d| DateView::new(d, s.meta.date_precision)),
-            citations: self.site.graph.cited_by[i].len(),
+            citations: self.reads.citation_count(i),
             words: s.word_count,
             grade: GradeView::of(s.meta.grade),
         }
     }
 
     pub(super) fn source_link(&self, i: usize) -> SourceLink<'a> {
-        let s = &self.site.dossier.sources[i];
+        let s = self.reads.source(i);
         SourceLink {
             id: &s.id,
             title: &s.meta.title,
@@ -384,11 +384,13 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub(super) fn page_item(&self, page: &'a Page) -> PageItem<'a> {
+    /// Summary `i` in a list.
+    pub(super) fn summary_item(&self, i: usize) -> PageItem<'a> {
+        let page = self.reads.summary(i);
         PageItem {
-            slug: &page.slug,
+            slug: page.slug,
             title: &page.meta.title,
-            path: paths::summary(&page.slug),
+            path: paths::summary(page.slug),
             description: page.meta.description.as_deref(),
             date: page
                 .meta
@@ -398,22 +400,27 @@ impl<'a> Views<'a> {
     }
 
     pub(super) fn listed_source(&self, i: usize) -> ListedSource {
-        self.listed_sources[i]
-            .get_or_init(|| tera::Value::from_serializable(&self.source_item(i)))
-            .clone()
+        let (value, reads) = self.listed_sources[i].get_or_init(|| {
+            reads::capture(|| tera::Value::from_serializable(&self.source_item(i)))
+        });
+        // Built for the first page that listed it; every later one read the same.
+        reads::replay(reads);
+        value.clone()
     }
 
     pub(super) fn source_items(&self) -> Vec<ListedSource> {
-        self.source_order
+        self.reads
+            .source_order()
             .iter()
             .map(|&i| self.listed_source(i))
             .collect()
     }
 
     pub(super) fn summary_items(&self) -> Vec<PageItem<'a>> {
-        self.summary_order
+        self.reads
+            .summary_order()
             .iter()
-            .map(|&i| self.page_item(&self.site.dossier.summaries[i]))
+            .map(|&i| self.summary_item(i))
             .collect()
     }
 
@@ -430,87 +437,81 @@ impl<'a> Views<'a> {
         links: Links<'_>,
         id_prefix: &str,
     ) -> (String, Vec<NoteView<'a>>) {
-        let dossier = &self.site.dossier;
-        let body = match doc {
-            DocId::Index => dossier.index.body(),
-            DocId::Summary(i) => dossier.summaries[i].body(),
-            DocId::Event(i) => dossier.events[i].body(),
-            DocId::Note(i) => match dossier.sources[i].note_body() {
-                Some(body) => body,
-                None => return (String::new(), Vec::new()),
-            },
+        let Some(body) = self.reads.body(doc) else {
+            return (String::new(), Vec::new());
         };
-        let graph = &self.site.graph;
         let print = matches!(links, Links::Print);
         let root = match links {
             Links::Relative(root) => root.to_string(),
             Links::Print => root_for(paths::PRINT),
         };
-        let rendered: Vec<RenderLink> = graph
+        let rendered: Vec<RenderLink> = self
+            .reads
             .links(doc)
             .iter()
-            .map(|link| RenderLink {
-                offset: link.offset,
-                href: format!("{root}{}", self.target_path(link.target, print)),
-                citation: link.citation.map(|c| graph.citations[c].number),
-                grade: link.citation.and_then(|c| {
-                    self.site.dossier.sources[graph.citations[c].source]
-                        .meta
-                        .grade
-                }),
+            .map(|link| {
+                let citation = link.citation.map(|c| self.reads.citation(c));
+                RenderLink {
+                    offset: link.offset,
+                    href: format!("{root}{}", self.target_path(link.target, print)),
+                    citation: citation.map(|c| c.number),
+                    grade: citation.and_then(|c| self.reads.source(c.source).meta.grade),
+                }
             })
             .collect();
         // In the print edition a body sits under a part and a section heading.
         let heading_shift = if print { 2 } else { 0 };
-        let box_prefix = box_prefix(&self.site.dossier, doc);
+        let box_prefix = self.box_prefix(doc);
         let options = RenderOptions {
-            raw_html: self.raw_html,
+            raw_html: self.raw_html(),
             id_prefix,
             heading_shift,
             root: &root,
             box_prefix: &box_prefix,
         };
         let html = markdown::render(body, &rendered, options);
-        let notes = graph
+        let notes = self
+            .reads
             .citations_of(doc)
             .map(|c| self.note(c, print))
             .collect();
         (html, notes)
     }
 
-    /// Where a link goes: its page, or (`print`) its place in the print edition.
+    /// Where a link goes: its page, or (`print`) its place in the print edition. A target's
+    /// id or slug is its identity: a page linking to it reads it with the link (`Resolved`).
     pub(super) fn target_path(&self, target: LinkTarget, print: bool) -> String {
-        let dossier = &self.site.dossier;
+        let r = &self.reads;
         if print {
             let anchor = match target {
                 LinkTarget::Source {
                     source,
                     paragraph: Some(n),
-                } => print_anchors::paragraph(&dossier.sources[source].id, n),
+                } => print_anchors::paragraph(&r.source(source).id, n),
                 LinkTarget::Source {
                     source,
                     paragraph: None,
-                } => print_anchors::source(&dossier.sources[source].id),
-                LinkTarget::Summary(i) => print_anchors::summary(&dossier.summaries[i].slug),
-                LinkTarget::Event(i) => paths::event_anchor(&dossier.events[i].slug),
+                } => print_anchors::source(&r.source(source).id),
+                LinkTarget::Summary(i) => print_anchors::summary(r.summary(i).slug),
+                LinkTarget::Event(i) => paths::event_anchor(r.event(i).slug),
             };
             return format!("{}#{anchor}", paths::PRINT);
         }
         match target {
             LinkTarget::Source { source, paragraph } => {
-                let path = paths::source(&dossier.sources[source].id);
+                let path = paths::source(&r.source(source).id);
                 match paragraph {
                     Some(n) => format!("{path}#p{n}"),
                     None => path,
                 }
             }
-            LinkTarget::Summary(i) => paths::summary(&dossier.summaries[i].slug),
-            LinkTarget::Event(i) => paths::event(&dossier.events[i].slug),
+            LinkTarget::Summary(i) => paths::summary(r.summary(i).slug),
+            LinkTarget::Event(i) => paths::event(r.event(i).slug),
         }
     }
 
     pub(super) fn note(&self, c: &'a Citation, print: bool) -> NoteView<'a> {
-        let source = &self.site.dossier.sources[c.source];
+        let source = self.reads.source(c.source);
         let excerpt = match (&c.quote, c.paragraph) {
             (None, Some(n)) => source.paragraph(n).map(|p| excerpt(&p.text, 30)),
             _ => None,
@@ -535,20 +536,20 @@ impl<'a> Views<'a> {
     }
 
     pub(super) fn backlink(&self, c: &'a Citation) -> BacklinkView<'a> {
-        let dossier = &self.site.dossier;
+        let r = &self.reads;
         let (page_title, page_kind, page_path): (&'a str, &'static str, String) = match c.doc {
-            DocId::Index => (&dossier.index.meta.title, "brief", paths::HOME.to_string()),
+            DocId::Index => (&r.index().title, "brief", paths::HOME.to_string()),
             DocId::Summary(i) => {
-                let p = &dossier.summaries[i];
-                (&p.meta.title, "summary", paths::summary(&p.slug))
+                let p = r.summary(i);
+                (&p.meta.title, "summary", paths::summary(p.slug))
             }
             DocId::Event(i) => (
-                &dossier.events[i].meta.title,
+                &r.event(i).meta.title,
                 "timeline",
                 paths::TIMELINE.to_string(),
             ),
             DocId::Note(i) => {
-                let s = &dossier.sources[i];
+                let s = r.source(i);
                 (&s.meta.title, "source", paths::source(&s.id))
             }
         };
@@ -567,7 +568,10 @@ impl<'a> Views<'a> {
         terms_by_taxonomy(refs)
             .into_iter()
             .filter_map(|(taxonomy, terms)| {
-                let t = self.site.taxonomies.iter().find(|t| t.name == taxonomy)?;
+                let (name, title) = self
+                    .reads
+                    .taxonomy_names()
+                    .find(|(name, _)| *name == taxonomy)?;
                 let mut items: Vec<NavItem> = terms
                     .into_iter()
                     .map(|term| {
@@ -580,21 +584,21 @@ impl<'a> Views<'a> {
                     .collect();
                 items.dedup_by(|a, b| a.path == b.path);
                 Some(TermGroupView {
-                    taxonomy: t.name.clone(),
-                    title: t.title.clone(),
+                    taxonomy: name.to_string(),
+                    title: title.to_string(),
                     terms: items,
                 })
             })
             .collect()
     }
-}
 
-/// What the ids of a document's judgment and question boxes start with (after the page's own
-/// prefix): `event-SLUG-` for an event, whose page it shares with the other events.
-pub fn box_prefix(dossier: &crate::load::content::Dossier, doc: DocId) -> String {
-    match doc {
-        DocId::Event(i) => format!("event-{}-", dossier.events[i].slug),
-        _ => String::new(),
+    /// What the ids of a document's judgment and question boxes start with (after the
+    /// page's own prefix): `event-SLUG-` for an event, whose page it shares with the others.
+    pub(super) fn box_prefix(&self, doc: DocId) -> String {
+        match doc {
+            DocId::Event(i) => format!("event-{}-", self.reads.event(i).slug),
+            _ => String::new(),
+        }
     }
 }
 

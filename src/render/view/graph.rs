@@ -169,7 +169,9 @@ fn rows(b: &Bounded) -> Vec<GraphRow> {
 impl Views<'_> {
     /// The graph page.
     pub fn graph(&self) -> GraphView {
-        let whole = citation_graph(self.site);
+        // The graph shows every citation of the dossier: it reads `Everything`, and renders
+        // again (after the reload) on any change.
+        let whole = citation_graph(self.reads.everything());
         let bounded = graph::bound(&whole, MAX_SOURCES, MAX_PAGES);
         let root = root_for(GRAPH_PATH);
         let svg = graph::svg(&bounded, &root, (paths::SOURCES, paths::SUMMARIES));
@@ -206,7 +208,7 @@ impl Views<'_> {
                 left_out.join(" and ")
             )
         };
-        let citations = self.site.graph.citations.len();
+        let citations = self.reads.citation_total();
         GraphView {
             title: "Citation graph",
             description: format!(

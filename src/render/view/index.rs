@@ -53,61 +53,58 @@ pub const HOME_LIST_LIMIT: usize = 25;
 impl<'a> Views<'a> {
     /// The executive brief.
     pub fn index(&self) -> IndexView<'a> {
-        let page = &self.site.dossier.index;
+        let page = self.reads.index();
         let (content, notes) =
             self.document(DocId::Index, Links::Relative(&root_for(paths::HOME)), "");
         let key_dates = self
-            .site
-            .timeline
-            .entries
+            .reads
+            .timeline()
             .iter()
             .filter(|e| matches!(e.kind, EntryKind::Event(_)))
             .take(HOME_LIST_LIMIT)
             .map(|e| self.entry(e.kind, None))
             .collect();
-        let sources = if self.source_order.len() <= HOME_LIST_LIMIT {
+        let sources = if self.reads.source_count() <= HOME_LIST_LIMIT {
             self.source_items()
         } else {
-            let cited_by = &self.site.graph.cited_by;
-            let mut most_cited = self.source_order.clone();
+            let mut most_cited = self.reads.source_order().to_vec();
             // Stable: equally cited sources keep list order.
-            most_cited.sort_by_key(|&i| std::cmp::Reverse(cited_by[i].len()));
+            most_cited.sort_by_key(|&i| std::cmp::Reverse(self.reads.citation_count(i)));
             most_cited
                 .into_iter()
                 .take(HOME_LIST_LIMIT)
                 .map(|i| self.listed_source(i))
                 .collect()
         };
-        let d = &self.site.dossier;
+        let r = &self.reads;
         IndexView {
-            title: &page.meta.title,
+            title: &page.title,
             description: page
-                .meta
                 .description
                 .as_deref()
-                .unwrap_or(&self.site.dossier.config.description),
+                .unwrap_or(&r.config().description),
             path: paths::HOME,
-            date: page.meta.date.map(|d| DateView::new(d, DatePrecision::Day)),
+            date: page.date.map(|d| DateView::new(d, DatePrecision::Day)),
             content,
             notes,
             key_dates,
-            event_count: d.events.len(),
-            judgment_count: self.site.analysis.judgments.len(),
-            open_question_count: self.site.analysis.questions.len(),
+            event_count: r.event_count(),
+            judgment_count: r.analysis().judgments.len(),
+            open_question_count: r.analysis().questions.len(),
             sources,
-            source_count: d.sources.len(),
-            summaries: self
-                .summary_order
+            source_count: r.source_count(),
+            summaries: r
+                .summary_order()
                 .iter()
                 .take(HOME_LIST_LIMIT)
-                .map(|&i| self.page_item(&d.summaries[i]))
+                .map(|&i| self.summary_item(i))
                 .collect(),
-            summary_count: d.summaries.len(),
+            summary_count: r.summary_count(),
             counts: Counts {
-                sources: d.sources.len(),
-                summaries: d.summaries.len(),
-                events: d.events.len(),
-                citations: self.site.graph.citations.len(),
+                sources: r.source_count(),
+                summaries: r.summary_count(),
+                events: r.event_count(),
+                citations: r.citation_total(),
             },
         }
     }

@@ -9,6 +9,8 @@ use serde::Serialize;
 use crate::resolve::site::Site;
 use crate::url::paths;
 
+use reads::{Read, Reads};
+
 // analyst: /judgments/ and /open-questions/ (issue 18)
 pub mod analysis;
 pub mod common;
@@ -16,6 +18,7 @@ pub mod evidence;
 pub mod graph;
 pub mod index;
 pub mod print;
+pub mod reads;
 pub mod search;
 pub mod source;
 pub mod summary;
@@ -141,107 +144,60 @@ pub struct NotFoundView {
 }
 
 /// The `site` value every page receives.
-pub fn site_view<'a>(site: &'a Site, base_url: &'a str) -> SiteView<'a> {
-    let config = &site.dossier.config;
+pub fn site_view<'a>(reads: &Reads<'a>, base_url: &'a str) -> SiteView<'a> {
+    let config = reads.config();
     SiteView {
         title: &config.title,
         description: &config.description,
         language: &config.language,
         base_url,
-        taxonomies: site
-            .taxonomies
-            .iter()
-            .map(|t| NavItem {
-                title: t.title.clone(),
-                path: paths::taxonomy(&t.name),
+        taxonomies: reads
+            .taxonomy_names()
+            .map(|(name, title)| NavItem {
+                title: title.to_string(),
+                path: paths::taxonomy(name),
             })
             .collect(),
         highlight_css: crate::render::highlight::STYLESHEET_PATH,
     }
 }
 
-/// Builds views from a resolved site.
+/// Builds views from a resolved site, which they reach only through [`Reads`].
 pub struct Views<'a> {
-    site: &'a Site,
-    /// site.toml `[markdown] raw_html`.
-    raw_html: bool,
-    /// Sources in list order, computed once.
-    source_order: Vec<usize>,
-    /// Each source's place in `source_order`.
-    source_rank: Vec<usize>,
-    /// Summaries in list order, computed once.
-    summary_order: Vec<usize>,
-    /// Each summary's place in `summary_order`.
-    summary_rank: Vec<usize>,
-    /// Each event's place on the timeline, if dated.
-    event_place: Vec<Option<usize>>,
-    /// Each source as lists show it, made for templates on first use: a source is on the
-    /// source list and on the page of each of its terms, and is converted once for all.
-    listed_sources: Vec<OnceLock<ListedSource>>,
+    reads: Reads<'a>,
+    /// Each source as lists show it, made for templates on first use, with what it read: a
+    /// source is on the source list and on the page of each of its terms, and is converted
+    /// once for all.
+    listed_sources: Vec<OnceLock<(ListedSource, Vec<Read>)>>,
 }
 
 /// A source in a list ([`SourceItem`]), already converted for templates.
 pub type ListedSource = tera::Value;
 
-/// Each item's place in `order`.
-fn ranks(order: &[usize]) -> Vec<usize> {
-    let mut rank = vec![0; order.len()];
-    for (place, &i) in order.iter().enumerate() {
-        rank[i] = place;
-    }
-    rank
-}
-
-/// Sources in list order: by publication date (undated last), then title.
-fn source_order(site: &Site) -> Vec<usize> {
-    let sources = &site.dossier.sources;
-    let mut order: Vec<usize> = (0..sources.len()).collect();
-    order.sort_by_cached_key(|&i| {
-        let m = &sources[i].meta;
-        (m.published.is_none(), m.published, m.title.clone(), i)
-    });
-    order
-}
-
-/// Summaries in list order: weighted ones first by weight, then by title.
-fn summary_order(site: &Site) -> Vec<usize> {
-    let pages = &site.dossier.summaries;
-    let mut order: Vec<usize> = (0..pages.len()).collect();
-    order.sort_by_cached_key(|&i| {
-        let m = &pages[i].meta;
-        (m.weight.is_none(), m.weight, m.title.clone(), i)
-    });
-    order
-}
-
 impl<'a> Views<'a> {
     /// Views of `site`.
     pub fn new(site: &'a Site) -> Views<'a> {
-        let source_order = source_order(site);
-        let summary_order = summary_order(site);
         Views {
-            site,
-            raw_html: site.dossier.config.markdown.raw_html,
-            source_rank: ranks(&source_order),
-            summary_rank: ranks(&summary_order),
-            source_order,
-            summary_order,
-            event_place: {
-                let mut place = vec![None; site.dossier.events.len()];
-                for (i, event) in site.timeline.event_order().into_iter().enumerate() {
-                    place[event] = Some(i);
-                }
-                place
-            },
+            reads: Reads::new(site),
             listed_sources: (0..site.dossier.sources.len())
                 .map(|_| OnceLock::new())
                 .collect(),
         }
     }
 
+    /// The accessors the views read the site through.
+    pub fn reads(&self) -> &Reads<'a> {
+        &self.reads
+    }
+
+    /// site.toml `[markdown] raw_html`.
+    fn raw_html(&self) -> bool {
+        self.reads.config().markdown.raw_html
+    }
+
     /// The `site` value.
     pub fn site(&self, base_url: &'a str) -> SiteView<'a> {
-        site_view(self.site, base_url)
+        site_view(&self.reads, base_url)
     }
 
     /// The not-found page.

@@ -102,7 +102,9 @@ pub const PRINT_MAX_SOURCES: usize = 200;
 impl<'a> Views<'a> {
     /// The print edition: brief, summaries, timeline and sources on one page.
     pub fn print(&self) -> PrintView<'a> {
-        let d = &self.site.dossier;
+        // The print edition shows the whole dossier: it reads `Everything`, and renders again
+        // (after the reload) on any change.
+        let d = &self.reads.everything().dossier;
         let section = |doc: DocId, id: String, page: &'a crate::load::content::Page| {
             let note_prefix = format!("{id}-");
             let (content, notes) = self.document(doc, Links::Print, &note_prefix);
@@ -128,7 +130,8 @@ impl<'a> Views<'a> {
             path: paths::PRINT,
             brief: section(DocId::Index, "brief".into(), &d.index),
             summaries: self
-                .summary_order
+                .reads
+                .summary_order()
                 .iter()
                 .map(|&i| {
                     section(
@@ -139,11 +142,10 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             events: self
-                .site
-                .timeline
+                .reads
                 .event_order()
-                .into_iter()
-                .map(|i| {
+                .iter()
+                .map(|&i| {
                     section(
                         DocId::Event(i),
                         paths::event_anchor(&d.events[i].slug),
@@ -152,7 +154,8 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             sources: self
-                .source_order
+                .reads
+                .source_order()
                 .iter()
                 .map(|&i| {
                     let source = &d.sources[i];

@@ -95,7 +95,7 @@ impl<'a> Views<'a> {
             title: "Sources",
             description: format!(
                 "The {} source documents of this dossier, kept verbatim.",
-                self.site.dossier.sources.len()
+                self.reads.source_count()
             ),
             path: paths::SOURCES,
             sources: self.source_items(),
@@ -105,11 +105,11 @@ impl<'a> Views<'a> {
 
     /// The sources by grade (A1 first), in list order within a grade; ungraded ones last.
     fn sources_by_grade(&self) -> Vec<ListedSource> {
-        let sources = &self.site.dossier.sources;
+        let sources = self.reads.sources();
         if sources.iter().all(|s| s.meta.grade.is_none()) {
             return Vec::new();
         }
-        let mut order = self.source_order.clone();
+        let mut order = self.reads.source_order().to_vec();
         order.sort_by_key(|&i| (sources[i].meta.grade.is_none(), sources[i].meta.grade));
         order.into_iter().map(|i| self.listed_source(i)).collect()
     }
@@ -123,7 +123,7 @@ impl<'a> Views<'a> {
             file_text: &source.sidecar_text,
         };
         let options = crate::render::markdown::RenderOptions {
-            raw_html: self.raw_html,
+            raw_html: self.raw_html(),
             id_prefix: "grading-",
             heading_shift: 2,
             root: "",
@@ -134,8 +134,8 @@ impl<'a> Views<'a> {
 
     /// The paragraphs of source `i` as HTML, quoted passages highlighted.
     pub(super) fn paragraph_html(&self, i: usize) -> Vec<String> {
-        let source = &self.site.dossier.sources[i];
-        let highlights = &self.site.graph.highlights[i];
+        let source = self.reads.source(i);
+        let highlights = self.reads.highlights(i);
         let mut next = 0;
         source
             .paragraphs
@@ -158,17 +158,16 @@ impl<'a> Views<'a> {
 
     /// One source page.
     pub fn source(&self, i: usize) -> SourceView<'a> {
-        let source: &'a Source = &self.site.dossier.sources[i];
-        let graph = &self.site.graph;
+        let source: &'a Source = self.reads.source(i);
         let path = paths::source(&source.id);
         let root = root_for(&path);
         let (note, note_notes) = self.document(DocId::Note(i), Links::Relative(&root), "");
 
         let mut per_paragraph: Vec<Vec<BacklinkView<'a>>> =
             vec![Vec::new(); source.paragraphs.len()];
-        let mut cited_by = Vec::with_capacity(graph.cited_by[i].len());
-        for &c in &graph.cited_by[i] {
-            let citation = &graph.citations[c];
+        let citing = self.reads.cited_by(i);
+        let mut cited_by = Vec::with_capacity(citing.len());
+        for citation in citing {
             let backlink = self.backlink(citation);
             if let Some(n) = citation.paragraph {
                 per_paragraph[n as usize - 1].push(backlink.clone());
@@ -207,23 +206,25 @@ impl<'a> Views<'a> {
         }
 
         let url = source.meta.url.as_deref();
-        let discussed_in = graph.about[i]
+        let discussed_in = self
+            .reads
+            .about(i)
             .iter()
             .filter_map(|doc| match *doc {
-                DocId::Summary(s) => Some(self.page_item(&self.site.dossier.summaries[s])),
+                DocId::Summary(s) => Some(self.summary_item(s)),
                 DocId::Index => Some(PageItem {
                     slug: "",
-                    title: &self.site.dossier.index.meta.title,
+                    title: &self.reads.index().title,
                     path: paths::HOME.into(),
                     description: None,
                     date: None,
                 }),
                 DocId::Event(e) => {
-                    let page = &self.site.dossier.events[e];
+                    let page = self.reads.event(e);
                     Some(PageItem {
-                        slug: &page.slug,
+                        slug: page.slug,
                         title: &page.meta.title,
-                        path: paths::event(&page.slug),
+                        path: paths::event(page.slug),
                         description: page.meta.description.as_deref(),
                         date: page
                             .meta

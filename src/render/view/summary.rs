@@ -47,7 +47,7 @@ impl<'a> Views<'a> {
             title: "Summaries",
             description: format!(
                 "The {} analyst summaries of this dossier.",
-                self.site.dossier.summaries.len()
+                self.reads.summary_count()
             ),
             path: paths::SUMMARIES,
             summaries: self.summary_items(),
@@ -56,21 +56,26 @@ impl<'a> Views<'a> {
 
     /// One summary page.
     pub fn summary(&self, i: usize) -> SummaryView<'a> {
-        let page = &self.site.dossier.summaries[i];
-        let root = root_for(&paths::summary(&page.slug));
+        let page = self.reads.summary(i);
+        let root = root_for(&paths::summary(page.slug));
         let (content, notes) = self.document(DocId::Summary(i), Links::Relative(&root), "");
         let sources = page
             .meta
             .sources
             .iter()
-            .filter_map(|(id, _)| self.site.dossier.source_index(id))
+            .filter_map(|(id, _)| self.reads.source_index(id))
             .map(|s| self.source_link(s))
             .collect();
         SummaryView {
-            item: self.page_item(page),
+            item: self.summary_item(i),
             excerpt: describe(
                 &page.meta.title,
-                markdown::plain_text(page.body().text).lines(),
+                markdown::plain_text(
+                    self.reads
+                        .body(DocId::Summary(i))
+                        .map_or("", |body| body.text),
+                )
+                .lines(),
             ),
             content,
             notes,

@@ -79,7 +79,7 @@ pub const MATRIX_MAX_SOURCES: usize = 60;
 impl<'a> Views<'a> {
     /// A taxonomy's matrix page.
     pub fn taxonomy(&self, t: usize) -> TaxonomyView<'a> {
-        let taxonomy = &self.site.taxonomies[t];
+        let taxonomy = self.reads.taxonomy(t);
         let mut carrying: Vec<usize> = taxonomy
             .terms
             .iter()
@@ -89,7 +89,8 @@ impl<'a> Views<'a> {
         carrying.dedup();
         let matrix = carrying.len() <= MATRIX_MAX_SOURCES;
         let order: Vec<usize> = if matrix {
-            self.source_order
+            self.reads
+                .source_order()
                 .iter()
                 .copied()
                 .filter(|i| carrying.binary_search(i).is_ok())
@@ -113,7 +114,7 @@ impl<'a> Views<'a> {
                 summaries: if matrix {
                     term.summaries
                         .iter()
-                        .map(|&s| self.page_item(&self.site.dossier.summaries[s]))
+                        .map(|&s| self.summary_item(s))
                         .collect()
                 } else {
                     Vec::new()
@@ -138,24 +139,24 @@ impl<'a> Views<'a> {
 
     /// One term's page.
     pub fn term(&self, t: usize, k: usize) -> TermView<'a> {
-        let taxonomy = &self.site.taxonomies[t];
-        let term = &taxonomy.terms[k];
+        let (taxonomy_name, taxonomy_title) = self.reads.taxonomy_name(t);
+        let term = self.reads.term(t, k);
         // Members in list order: sorted by their place in it, not by scanning the whole list
         // for each term.
         let mut sources = term.sources.clone();
-        sources.sort_unstable_by_key(|&i| self.source_rank[i]);
+        sources.sort_unstable_by_key(|&i| self.reads.source_rank(i));
         let sources = sources.into_iter().map(|i| self.listed_source(i)).collect();
         let mut summaries = term.summaries.clone();
-        summaries.sort_unstable_by_key(|&i| self.summary_rank[i]);
+        summaries.sort_unstable_by_key(|&i| self.reads.summary_rank(i));
         let summaries = summaries
             .into_iter()
-            .map(|i| self.page_item(&self.site.dossier.summaries[i]))
+            .map(|i| self.summary_item(i))
             .collect();
         // Events in timeline order; an undated one is not on it.
         let mut events: Vec<(usize, usize)> = term
             .events
             .iter()
-            .filter_map(|&i| self.event_place[i].map(|place| (place, i)))
+            .filter_map(|&i| self.reads.event_place(i).map(|place| (place, i)))
             .collect();
         events.sort_unstable();
         let events = events
@@ -166,12 +167,12 @@ impl<'a> Views<'a> {
             title: &term.name,
             description: format!(
                 "Sources and summaries tagged “{}” ({}).",
-                term.name, taxonomy.title
+                term.name, taxonomy_title
             ),
-            path: paths::term(&taxonomy.name, &term.slug),
+            path: paths::term(taxonomy_name, &term.slug),
             taxonomy: NavItem {
-                title: taxonomy.title.clone(),
-                path: paths::taxonomy(&taxonomy.name),
+                title: taxonomy_title.to_string(),
+                path: paths::taxonomy(taxonomy_name),
             },
             sources,
             summaries,

@@ -81,11 +81,10 @@ impl<'a> Views<'a> {
     /// An event or publication as a timeline entry. `with_body` renders the event's Markdown
     /// (for the timeline page itself, whose root is `root`).
     pub(super) fn entry(&self, kind: EntryKind, root: Option<&str>) -> EntryView<'a> {
-        let dossier = &self.site.dossier;
         match kind {
             EntryKind::Event(i) => {
-                let page = &dossier.events[i];
-                let m = &page.meta;
+                let page = self.reads.event(i);
+                let m = page.meta;
                 let (content, notes) = match root {
                     Some(root) => self.document(DocId::Event(i), Links::Relative(root), ""),
                     None => (String::new(), Vec::new()),
@@ -93,14 +92,14 @@ impl<'a> Views<'a> {
                 let sources = m
                     .sources
                     .iter()
-                    .filter_map(|(id, _)| dossier.source_index(id))
+                    .filter_map(|(id, _)| self.reads.source_index(id))
                     .map(|s| self.source_link(s))
                     .collect();
                 EntryView {
                     entry_type: "event",
-                    id: paths::event_anchor(&page.slug),
+                    id: paths::event_anchor(page.slug),
                     title: &m.title,
-                    path: paths::event(&page.slug),
+                    path: paths::event(page.slug),
                     date: DateView::new(
                         m.date.unwrap_or(Date {
                             year: 0,
@@ -122,7 +121,7 @@ impl<'a> Views<'a> {
                 }
             }
             EntryKind::Publication(i) => {
-                let s = &dossier.sources[i];
+                let s = self.reads.source(i);
                 EntryView {
                     entry_type: "publication",
                     id: format!("published-{}", s.id),
@@ -154,7 +153,7 @@ impl<'a> Views<'a> {
     pub fn timeline(&self) -> TimelineView<'a> {
         let root = root_for(paths::TIMELINE);
         let mut years: Vec<YearView<'a>> = Vec::new();
-        for entry in &self.site.timeline.entries {
+        for entry in self.reads.timeline() {
             let (year, quarter) = (entry.date.year, entry.date.quarter());
             if years.last().is_none_or(|y| y.year != year) {
                 years.push(YearView {
