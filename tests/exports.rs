@@ -389,15 +389,11 @@ fn key_judgments_are_drawn_beside_their_page_without_adding_to_citations() {
             .entry(c["source"].as_str().expect("a source").to_string())
             .or_default() += 1;
     }
+    let tooltip = scraper::Selector::parse("title").expect("a selector");
     for source in select(&page, "svg a.node.source") {
         let href = source.value().attr("href").expect("a link");
         let id = href.trim_start_matches("../sources/").trim_end_matches('/');
-        let title = common::text_of(
-            &source
-                .select(&scraper::Selector::parse("title").unwrap())
-                .next()
-                .expect("a tooltip"),
-        );
+        let title = common::text_of(&source.select(&tooltip).next().expect("a tooltip"));
         let n = cited.get(id).copied().unwrap_or(0);
         let s = if n == 1 { "" } else { "s" };
         assert!(
