@@ -22,36 +22,13 @@ import argparse
 import html
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
-
-
-def run_once(argv, cwd=None):
-    """Run a command; return (wall seconds, CPU seconds, peak RSS in MiB)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("failed: %s\n%s" % (" ".join(argv), proc.stderr.read().decode()[-3000:]))
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
-def measure(label, argv, runs):
-    samples = [run_once(argv) for _ in range(runs)]
-    wall = statistics.median(s[0] for s in samples)
-    cpu = statistics.median(s[1] for s in samples)
-    rss = statistics.median(s[2] for s in samples)
-    print("  %-34s wall %6.2f s   cpu %6.2f s   peak %5.0f MiB   (median of %d; wall %s)"
-          % (label, wall, cpu, rss, runs, ", ".join("%.2f" % s[0] for s in samples)))
-    sys.stdout.flush()
-
+# The timing helpers are the main benchmark's (bench/run.py, beside this file).
+from run import ROOT, SCRATCH, measure
 
 def paragraphs(text):
     """The source's paragraphs as the corpus writes them (`paragraphs = "blocks"`)."""

@@ -29,13 +29,17 @@ SCRATCH = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
 
 
 def run_once(argv, cwd=None):
-    """Run a command; return (wall seconds, CPU seconds, peak RSS in MiB)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("failed: %s" % " ".join(argv))
+    """Run a command; return (wall seconds, CPU seconds, peak RSS in MiB). Its standard
+    error goes to a file (a pipe could fill while we wait), shown if the command fails."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-3000:]
+            raise SystemExit("failed: %s\n%s" % (" ".join(argv), tail))
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 

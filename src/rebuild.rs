@@ -850,23 +850,36 @@ struct Names<'a> {
     sources: &'a [String],
     summaries: &'a [String],
     events: &'a [String],
+    /// Each summary's and event's index by slug: a rebuild that compares every document
+    /// (after a source or site.toml changed) looks each one up, so a scan would be quadratic.
+    summary_at: HashMap<&'a str, usize>,
+    event_at: HashMap<&'a str, usize>,
 }
 
 impl<'a> Names<'a> {
     fn of(shape: &'a Shape) -> Names<'a> {
+        let at = |names: &'a [String]| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.as_str(), i))
+                .collect()
+        };
         Names {
             sources: &shape.sources,
             summaries: &shape.summaries,
             events: &shape.events,
+            summary_at: at(&shape.summaries),
+            event_at: at(&shape.events),
         }
     }
 
     fn find(&self, (kind, name): (&str, &str)) -> Option<DocId> {
-        let position = |names: &[String]| names.iter().position(|n| n == name);
         Some(match kind {
             "index" => DocId::Index,
-            "summary" => DocId::Summary(position(self.summaries)?),
-            "event" => DocId::Event(position(self.events)?),
+            "summary" => DocId::Summary(*self.summary_at.get(name)?),
+            "event" => DocId::Event(*self.event_at.get(name)?),
+            // Sources are sorted by id (`Dossier::source_index`).
             _ => DocId::Note(
                 self.sources
                     .binary_search_by(|n| n.as_str().cmp(name))
