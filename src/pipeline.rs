@@ -258,22 +258,7 @@ pub fn load_config(root: &Path) -> Result<(Option<SiteConfig>, Vec<Diagnostic>),
 /// The one note `raw_html = true` earns: it is allowed, and it publishes whatever HTML the
 /// Markdown holds, scripts included, so every run says so once, at the key.
 fn raw_html_note(text: &str) -> Diagnostic {
-    // The key's line in the `[markdown]` table (or written `markdown.raw_html` at the top).
-    let mut offset = 0;
-    let mut table = "";
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = trimmed;
-        } else if (table == "[markdown]" && trimmed.starts_with("raw_html"))
-            || (table.is_empty() && trimmed.starts_with("markdown.raw_html"))
-        {
-            at = offset + (line.len() - line.trim_start().len());
-            break;
-        }
-        offset += line.len();
-    }
+    let at = crate::load::config::table_key_offset(text, "markdown", "raw_html");
     Diagnostic::warning(
         "raw_html = true: HTML in Markdown is published as written, <script> elements and event handlers included",
     )

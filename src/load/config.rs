@@ -124,17 +124,30 @@ pub fn is_plain_name(name: &str) -> bool {
 
 /// The byte offset of the top-level line that sets `key` in `text`, or 0.
 fn key_offset(text: &str, key: &str) -> usize {
+    table_key_offset(text, "", key)
+}
+
+/// The byte offset of the line that sets `key` of `table` in `text` (under its `[table]`
+/// header, or dotted as `table.key` at the top; `""` for a top-level key), or 0.
+pub fn table_key_offset(text: &str, table: &str, key: &str) -> usize {
+    let dotted = format!("{table}.{key}");
     let mut offset = 0;
+    let mut current = "";
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        if trimmed.starts_with('[') {
-            break;
-        }
-        if trimmed
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with('='))
-        {
-            return offset + (line.len() - trimmed.len());
+        if let Some(header) = trimmed.strip_prefix('[') {
+            current = header.split(']').next().unwrap_or_default().trim();
+        } else {
+            let sets = |name: &str| {
+                trimmed
+                    .strip_prefix(name)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            };
+            if (current == table && sets(key))
+                || (current.is_empty() && !table.is_empty() && sets(&dotted))
+            {
+                return offset + (line.len() - trimmed.len());
+            }
         }
         offset += line.len();
     }
@@ -366,6 +379,24 @@ impl SiteConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_key_is_found_under_its_header_or_dotted() {
+        let text =
+            "title = \"T\"\nraw_html_x = 1\n[markdown]\nraw_html_too = 2\n  raw_html = true\n";
+        assert_eq!(
+            &text[table_key_offset(text, "markdown", "raw_html")..],
+            "raw_html = true\n"
+        );
+        let dotted = "title = \"T\"\nmarkdown.raw_html = true\n[other]\nraw_html = 1\n";
+        assert_eq!(
+            &dotted[table_key_offset(dotted, "markdown", "raw_html")..][..17],
+            "markdown.raw_html"
+        );
+        // A top-level key is not looked for past the first table.
+        assert_eq!(key_offset("[markdown]\ntheme = \"x\"\n", "theme"), 0);
+        assert_eq!(key_offset("a = 1\ntheme = \"x\"\n", "theme"), 6);
+    }
 
     #[test]
     fn minimal_config_gets_defaults() {
